@@ -1,0 +1,41 @@
+# Parcours — the README's two commands: `make run` and `make test`.
+SHELL := /bin/bash
+SWIFT ?= swift
+DB ?= data/parcours.sqlite
+HOST ?= 127.0.0.1
+PORT ?= 8080
+
+.PHONY: all deps build release run test migrate clean
+
+all: build
+
+# A fresh machine has only the toolchain: install the C libraries we link when missing.
+deps:
+	@missing=""; \
+	for p in libsqlite3-dev zlib1g-dev; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product parcours
+
+run: release
+	@mkdir -p $(dir $(DB))
+	.build/release/parcours serve --db $(DB) --host $(HOST) --port $(PORT)
+
+migrate: release
+	@mkdir -p $(dir $(DB))
+	.build/release/parcours migrate --db $(DB)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+clean:
+	rm -rf .build
