@@ -33,7 +33,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], resources: [.copy("Resources/openapi.json")]),
         .executableTarget(name: "parcours", dependencies: [
             "API", "Storage", "HTTPServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

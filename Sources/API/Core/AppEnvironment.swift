@@ -1,0 +1,25 @@
+import Domain
+import GRDB
+import Logging
+
+/// What every request shares: the database, the rules' settings, the clock, the token store,
+/// the metrics and the logger.
+public final class AppEnvironment: @unchecked Sendable {
+    public let pool: DatabasePool
+    public let settings: Settings
+    public let clock: Clock
+    public let tokens: TokenStore
+    public let metrics: Metrics
+    public let logger: Logger
+    /// Largest JSON body (1 MiB) and largest document (20 MiB).
+    public let maxJSONBody: Int
+    public let maxDocumentBody: Int
+
+    public init(pool: DatabasePool, settings: Settings = Settings(), clock: Clock = Clock(), logger: Logger,
+                maxJSONBody: Int = 1 << 20, maxDocumentBody: Int = 20 << 20) {
+        self.pool = pool; self.settings = settings; self.clock = clock; self.logger = logger
+        self.tokens = TokenStore(pool: pool)
+        self.metrics = Metrics()
+        self.maxJSONBody = maxJSONBody; self.maxDocumentBody = maxDocumentBody
+    }
+}

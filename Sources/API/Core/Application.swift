@@ -1,0 +1,127 @@
+import Domain
+import Foundation
+import GRDB
+import HTTPServer
+import Logging
+
+/// The HTTP responder of Parcours: routing, authentication, one transaction per write,
+/// idempotency, errors, metrics and the access log. Handlers only decode, authorise, call the
+/// domain and encode.
+public final class Application: HTTPResponder, @unchecked Sendable {
+    public let env: AppEnvironment
+    public let router: Router
+    private let requestCounter = Counter()
+    private let instance = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+
+    public init(env: AppEnvironment) {
+        self.env = env
+        self.router = Router()
+        Routes.register(on: router, env: env)
+    }
+
+    public func prepare(_ head: HTTPRequestHead) -> BodyDecision {
+        switch router.match(method: head.method, path: head.path) {
+        case .notFound:
+            return .reject(finish(head: head, route: "unmatched", start: nil, response: Problem.render(.notFound("The path \(head.path)"), requestId: nextId(head))))
+        case .methodNotAllowed(let allowed):
+            return .reject(finish(head: head, route: "unmatched", start: nil, response: methodNotAllowed(allowed, head: head)))
+        case .found(let route, _):
+            if !route.isPublic, env.tokens.authenticate(head.headers["Authorization"], now: env.clock.now()) == nil {
+                return .reject(finish(head: head, route: route.pattern, start: nil, response: Problem.render(.unauthorized, requestId: nextId(head))))
+            }
+            return .accept(maxBytes: route.maxBody)
+        }
+    }
+
+    public func respond(to request: HTTPRequest) -> HTTPResponse {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let requestId = nextId(request.head)
+        let match = router.match(method: request.method, path: request.path)
+        guard case .found(let route, let params) = match else {
+            if case .methodNotAllowed(let allowed) = match {
+                return finish(head: request.head, route: "unmatched", start: start, response: methodNotAllowed(allowed, head: request.head))
+            }
+            return finish(head: request.head, route: "unmatched", start: start, response: Problem.render(.notFound("The path \(request.path)"), requestId: requestId))
+        }
+        var principal: Principal?
+        if !route.isPublic {
+            principal = env.tokens.authenticate(request.headers["Authorization"], now: env.clock.now())
+            if principal == nil {
+                return finish(head: request.head, route: route.pattern, start: start, response: Problem.render(.unauthorized, requestId: requestId))
+            }
+        }
+        let ctx = RequestContext(request: request, params: params, requestId: requestId, app: env, principal: principal)
+        var response: HTTPResponse
+        do {
+            response = try run(route, ctx)
+        } catch {
+            let (r, isInternal) = Problem.response(for: error, requestId: requestId)
+            if isInternal {
+                env.logger.error("unexpected error", metadata: ["request_id": .string(requestId), "route": .string(route.pattern), "error": .string(String(describing: error))])
+            }
+            response = r
+        }
+        return finish(head: request.head, route: route.pattern, start: start, response: response, requestId: requestId)
+    }
+
+    /// Reads run as they are; every other method runs in exactly one write transaction, with the
+    /// idempotency check and record inside it.
+    private func run(_ route: Router.Route, _ ctx: RequestContext) throws -> HTTPResponse {
+        let method = ctx.request.method
+        if method == "GET" || method == "HEAD" { return try route.handler(ctx) }
+        let key = method == "POST" ? ctx.request.headers["Idempotency-Key"] : nil
+        if let key, key.isEmpty || key.utf8.count > Idempotency.maxKeyLength {
+            throw APIError.invalid("Idempotency-Key", "must be 1 to \(Idempotency.maxKeyLength) characters")
+        }
+        let response = try env.pool.write { db -> HTTPResponse in
+            ctx.transaction = db
+            defer { ctx.transaction = nil }
+            guard let key, let tokenId = ctx.principal?.tokenId else { return try route.handler(ctx) }
+            let hash = Idempotency.requestHash(ctx.request)
+            if let replay = try Idempotency.replay(db, tokenId: tokenId, key: key, hash: hash) { return replay }
+            let response = try route.handler(ctx)
+            try Idempotency.store(db, tokenId: tokenId, key: key, hash: hash, request: ctx.request, response: response, at: ctx.timestamp())
+            return response
+        }
+        for work in ctx.afterCommit { work() }
+        return response
+    }
+
+    private func methodNotAllowed(_ allowed: [String], head: HTTPRequestHead) -> HTTPResponse {
+        var r = Problem.render(APIError(405, "method-not-allowed", "Method not allowed",
+                                        "\(head.method) is not allowed on \(head.path); allowed: \(allowed.joined(separator: ", ")).",
+                                        headers: [("Allow", allowed.joined(separator: ", "))]), requestId: nextId(head))
+        r.headers.set("Allow", allowed.joined(separator: ", "))
+        return r
+    }
+
+    private func finish(head: HTTPRequestHead, route: String, start: UInt64?, response: HTTPResponse, requestId: String? = nil) -> HTTPResponse {
+        var response = response
+        let elapsed = start.map { Double(DispatchTime.now().uptimeNanoseconds - $0) / 1e9 } ?? 0
+        if let requestId { response.headers.set("X-Request-Id", requestId) }
+        env.metrics.record(method: head.method, route: route, status: response.status, seconds: elapsed)
+        if env.logger.logLevel <= .info {
+            env.logger.info("request", metadata: [
+                "request_id": .string(requestId ?? "-"), "method": .string(head.method), "path": .string(head.path),
+                "route": .string(route), "status": .stringConvertible(response.status),
+                "ms": .string(String(format: "%.2f", elapsed * 1000)), "remote": .string(head.remoteAddress),
+            ])
+        }
+        return response
+    }
+
+    private func nextId(_ head: HTTPRequestHead) -> String {
+        if let given = head.headers["X-Request-Id"], (1...64).contains(given.utf8.count),
+           given.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 45 || $0 == 95 }) {
+            return given
+        }
+        return instance + "-" + String(requestCounter.next(), radix: 36)
+    }
+}
+
+/// A thread-safe counter for request ids.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: UInt64 = 0
+    func next() -> UInt64 { lock.lock(); defer { lock.unlock() }; value += 1; return value }
+}
