@@ -22,7 +22,10 @@ let package = Package(
         // HTTP/1.1 on sockets and Dispatch. Knows nothing of JSON, SQL or the PLIE.
         .target(name: "HTTPServer", dependencies: ["CParcoursZlib"]),
         // The database: opening, migrations, backup. No domain rules.
-        .target(name: "Storage", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Storage", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // The PLIE's rules as plain values and functions. No I/O.
         .target(name: "Domain"),
         // CSV, XLSX and iCalendar writers, streamed.
