@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import HTTPServer
 import Logging
+import Storage
 
 /// A Parcours application on a fresh temporary database, called in-process (no socket):
 /// requests go through the same `Application.respond` as over HTTP.
@@ -18,9 +19,7 @@ final class TestApp: @unchecked Sendable {
     init(settings: Settings = Settings(), today: String? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("parcours-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var config = Configuration()
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA foreign_keys = ON") }
-        pool = try DatabasePool(path: directory.appendingPathComponent("test.sqlite").path, configuration: config)
+        pool = try openDatabase(StorageConfiguration(path: directory.appendingPathComponent("test.sqlite").path, maxReaders: 4))
         try TestApp.migrate(pool)
         clockSeconds = today.flatMap(Day.init).map { Double($0.daysSinceEpoch) * 86_400 + 43_200 } ?? Date().timeIntervalSince1970
         let box = ClockBox()
@@ -42,13 +41,12 @@ final class TestApp: @unchecked Sendable {
 
     deinit { try? FileManager.default.removeItem(at: directory) }
 
+    /// The project's migrations folder, found from this source file.
+    static let migrationsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("migrations").path
+
     static func migrate(_ pool: DatabasePool) throws {
-        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("migrations")
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".sql") }.sorted()
-        try pool.write { db in
-            for f in files { try db.execute(sql: String(contentsOf: dir.appendingPathComponent(f), encoding: .utf8)) }
-        }
+        _ = try Migrations.apply(try Migrations.load(from: migrationsDirectory), to: pool)
     }
 
     /// Sends a request; `body` is JSON unless `rawBody` is given.

@@ -1,0 +1,127 @@
+import API
+import ArgumentParser
+import Dispatch
+import Domain
+import Foundation
+import GRDB
+import HTTPServer
+import Logging
+import Storage
+
+/// `parcours serve`: migrates, then serves until SIGTERM or SIGINT.
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Start the HTTP server (migrates the database first).")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Address to listen on (env PARCOURS_HOST; default 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on, 0 for any (env PARCOURS_PORT; default 8080).") var port: Int?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (env PARCOURS_LOG_LEVEL; default info).")
+    var logLevel: String?
+    @Option(help: "Threads running requests (env PARCOURS_WORKERS; default 8).") var workers: Int?
+
+    func run() throws {
+        let level = try Env.logLevel(logLevel ?? Env.string("PARCOURS_LOG_LEVEL") ?? "info")
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = level
+            return h
+        }
+        var logger = Logger(label: "parcours")
+        logger.logLevel = level
+
+        var http = HTTPServerConfiguration()
+        http.host = host ?? Env.string("PARCOURS_HOST") ?? http.host
+        http.port = try port ?? Env.int("PARCOURS_PORT") ?? http.port
+        http.workerThreads = try workers ?? Env.int("PARCOURS_WORKERS") ?? http.workerThreads
+        if let v = try Env.double("PARCOURS_HEADER_TIMEOUT") { http.headerTimeout = v }
+        if let v = try Env.double("PARCOURS_KEEPALIVE_TIMEOUT") { http.keepAliveTimeout = v }
+        if let v = try Env.double("PARCOURS_BODY_TIMEOUT") { http.bodyIdleTimeout = v }
+        if let v = try Env.int("PARCOURS_MAX_CONNECTIONS") { http.maxConnections = v }
+
+        let started = DispatchTime.now().uptimeNanoseconds
+        let (pool, applied) = try database.openMigrated(readers: max(2, http.workerThreads))
+        for m in applied { logger.notice("applied migration", metadata: ["file": .string(m.fileName)]) }
+
+        let env = AppEnvironment(pool: pool, settings: try Env.settings(), logger: logger)
+        try printFirstAdminToken(pool: pool)
+        let app = Application(env: env)
+        let server = HTTPServer(configuration: http, responder: app) { event in
+            if case .protocolError(let status, _, _) = event { env.metrics.recordProtocolError(status: status) }
+        }
+        env.metrics.openConnections = { [weak server] in server?.openConnections ?? 0 }
+        try server.start()
+        let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+        logger.notice("listening", metadata: ["address": .string("http://\(http.host):\(server.port)"), "db": .string(database.path),
+                                              "startup_ms": .string(String(format: "%.1f", ms))])
+        print("parcours listening on http://\(http.host):\(server.port) (pid \(getpid()))")
+        fflush(stdout)
+
+        let maintenance = Maintenance(env: env)
+        maintenance.start()
+
+        // SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the database.
+        let done = DispatchSemaphore(value: 0)
+        var sources: [DispatchSourceSignal] = []
+        for sig in [SIGTERM, SIGINT] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                logger.notice("shutting down", metadata: ["signal": .stringConvertible(sig)])
+                maintenance.stop()
+                server.shutdown(timeout: 10)
+                try? pool.close()
+                done.signal()
+            }
+            source.resume()
+            sources.append(source)
+        }
+        done.wait()
+        logger.notice("stopped")
+    }
+
+    /// On the first start with no token at all, creates an admin token and prints it once.
+    func printFirstAdminToken(pool: DatabasePool) throws {
+        let now = Clock().timestamp()
+        let secret = try pool.write { db -> String? in
+            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM tokens") == 0 else { return nil }
+            let (id, secret) = try TokenStore.create(db, name: "first admin", role: .admin, referentId: nil, structureId: nil, createdBy: nil, at: now)
+            try Audit.append(db, at: now, principal: nil, requestId: "startup", action: "create", entity: "token", entityId: String(id),
+                             participantId: nil, before: nil, after: .object([("id", .string(String(id))), ("role", .string("admin")), ("via", .string("first start"))]))
+            return secret
+        }
+        if let secret {
+            print("""
+                ------------------------------------------------------------------
+                First start: an admin token was created. It is shown only once:
+                  \(secret)
+                Use it as: Authorization: Bearer <token>
+                ------------------------------------------------------------------
+                """)
+            fflush(stdout)
+        }
+    }
+}
+
+/// Periodic housekeeping inside the server: expired idempotency keys.
+final class Maintenance: @unchecked Sendable {
+    private let env: AppEnvironment
+    private let timer: DispatchSourceTimer
+
+    init(env: AppEnvironment) {
+        self.env = env
+        timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "parcours.maintenance"))
+    }
+
+    func start() {
+        timer.schedule(deadline: .now() + 60, repeating: 3600)
+        timer.setEventHandler { [env] in
+            let cutoff = Clock.timestamp(env.clock.now() - Double(env.settings.idempotencyRetentionHours) * 3600)
+            do { try Housekeeping.purgeIdempotencyKeys(env.pool, olderThan: cutoff) } catch {
+                env.logger.warning("idempotency purge failed", metadata: ["error": .string(String(describing: error))])
+            }
+        }
+        timer.resume()
+    }
+
+    func stop() { timer.cancel() }
+}
