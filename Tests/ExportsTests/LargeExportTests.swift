@@ -37,5 +37,8 @@ struct LargeExportTests {
         #expect(largestPiece <= 64 * 1024)
         #expect(pieces == (total + 64 * 1024 - 1) / (64 * 1024))
         #expect(scratch.contents.isEmpty)
+        // Memory is not asserted: other tests run in parallel in this process. Measured alone
+        // (`ParcoursPackageTests.xctest --filter LargeExportTests`): about 31 MiB peak RSS,
+        // for a sheet XML of about 115 MB.
     }
 }
