@@ -49,6 +49,7 @@ let package = Package(
         .testTarget(name: "DomainTests", dependencies: [
             "Domain", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
+        .testTarget(name: "ExportsTests", dependencies: ["Exports", "ZIPFoundation"]),
         .testTarget(name: "APITests", dependencies: [
             "API", "HTTPServer", "Storage", "Domain", "Exports",
             .product(name: "GRDB", package: "GRDB.swift"),
