@@ -86,7 +86,8 @@ enum DecisionsRoutes {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM decisions WHERE id = ?", arguments: [decisionId]) else {
                 throw APIError.notFound("Decision \(decisionId)")
             }
-            return ctx.json(201, LifecycleRoutes.withStatus(render(row), state.status), location: "/v1/committees/\(committeeId)")
+            // A decision has no page of its own: it shows on its committee's and in the participant's timeline.
+            return ctx.json(201, LifecycleRoutes.withStatus(render(row), state.status))
         }
     }
 
