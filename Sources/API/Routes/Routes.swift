@@ -4,5 +4,11 @@ enum Routes {
         SystemRoutes.register(on: router, env: env)
         TokensRoutes.register(on: router)
         ParticipantsRoutes.register(on: router)
+        StructuresRoutes.register(on: router)
+        ReferentsRoutes.register(on: router)
+        OperationsRoutes.register(on: router)
+        JobOffersRoutes.register(on: router)
+        CommitteesRoutes.register(on: router)
+        LifecycleRoutes.register(on: router)
     }
 }
