@@ -4,5 +4,10 @@ enum Routes {
         SystemRoutes.register(on: router, env: env)
         TokensRoutes.register(on: router)
         ParticipantsRoutes.register(on: router)
+        DocumentsRoutes.register(on: router, env: env)
+        ExitsRoutes.register(on: router)
+        TimelineRoutes.register(on: router)
+        AccessExportRoutes.register(on: router)
+        AuditRoutes.register(on: router)
     }
 }
