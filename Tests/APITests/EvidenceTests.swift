@@ -63,6 +63,10 @@ struct EvidenceTests {
         #expect(content.headers["X-Content-Type-Options"] == "nosniff")
         #expect(content.headers["Content-Disposition"] == "attachment; filename=\"bulletin_f_vrier_.pdf\"")
 
+        let cached = t.send("GET", "/v1/documents/\(created.id)/content", headers: [("If-None-Match", "\"\(sha)\"")])
+        #expect(cached.status == 304)
+        #expect(cached.body.isEmpty)
+
         let meta = t.get("/v1/documents/\(created.id)")
         #expect(meta.status == 200)
         #expect(meta.etag != nil)

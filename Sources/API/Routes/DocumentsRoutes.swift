@@ -41,7 +41,9 @@ enum DocumentsRoutes {
             errors.append(FieldError(name, "is not a known parameter (kind, attests_on, filename)"))
         }
         let kind = ctx.query("kind").flatMap(DocumentKind.init(rawValue:))
-        if kind == nil { errors.append(FieldError("kind", "is required: one of \(DocumentKind.choices)")) }
+        if kind == nil {
+            errors.append(FieldError("kind", (ctx.query("kind") == nil ? "is required: " : "must be ") + "one of \(DocumentKind.choices)"))
+        }
         var attestsOn: Day?
         if let text = ctx.query("attests_on") {
             if let d = Day(text) {
