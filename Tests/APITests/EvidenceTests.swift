@@ -239,6 +239,35 @@ struct EvidenceTests {
         #expect(try t.count("exits") == 0)
     }
 
+    @Test("a referent outside the caseload gets 404 on the exits, timeline and export; an auditor cannot propose an exit")
+    func exitAccess() throws {
+        let t = try TestApp(today: "2026-03-01")
+        let (_, participant) = try Self.setUp(t, status: "in_follow_up")
+        let exit = t.post("/v1/participants/\(participant)/exit", obj(["type": "demenagement", "date": "2026-02-27", "situation": "other"]))
+        #expect(exit.status == 201, "\(exit.text)")
+        // The comité de suivi refuses it (its route belongs to another part): the proposal stays in the history.
+        try t.pool.write { db in
+            try db.execute(sql: "UPDATE exits SET status = 'rejected', decided_on = '2026-02-28' WHERE id = ?", arguments: [exit.id])
+            try db.execute(sql: "UPDATE participants SET status = 'in_follow_up', status_before_exit = NULL WHERE id = ?", arguments: [participant])
+        }
+        let listed = t.get("/v1/participants/\(participant)/exits").json["items"]?.arrayValue ?? []
+        #expect(listed.map { $0["status"] } == ["rejected"])
+        let other = try t.pool.write { db -> Int64 in
+            try db.execute(sql: "INSERT INTO referents (structure_id, first_name, last_name, created_at, updated_at) VALUES (1, 'Paul', 'Durand', 'x', 'x')")
+            return db.lastInsertedRowID
+        }
+        let stranger = t.token(.referent, referentId: String(other))
+        #expect(t.get("/v1/exits/\(exit.id)", token: stranger).status == 404)
+        #expect(t.get("/v1/participants/\(participant)/exits", token: stranger).status == 404)
+        #expect(t.get("/v1/participants/\(participant)/timeline", token: stranger).status == 404)
+        #expect(t.get("/v1/participants/\(participant)/export", token: stranger).status == 404)
+        #expect(try t.count("audit_log", "action = 'export'") == 0)
+        let auditor = t.token(.auditor)
+        #expect(t.post("/v1/participants/\(participant)/exit", obj(["type": "demenagement", "date": "2026-02-27", "situation": "other"]),
+                       token: auditor).status == 403)
+        #expect(try t.count("exits") == 1)
+    }
+
     // MARK: Timeline, export, audit
 
     @Test("the timeline is ordered by the date of each event, not the time it was typed")
