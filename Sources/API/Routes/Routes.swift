@@ -10,5 +10,10 @@ enum Routes {
         JobOffersRoutes.register(on: router)
         CommitteesRoutes.register(on: router)
         LifecycleRoutes.register(on: router)
+        DocumentsRoutes.register(on: router, env: env)
+        ExitsRoutes.register(on: router)
+        TimelineRoutes.register(on: router)
+        AccessExportRoutes.register(on: router)
+        AuditRoutes.register(on: router)
     }
 }
