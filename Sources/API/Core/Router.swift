@@ -17,6 +17,14 @@ public final class Router: @unchecked Sendable {
         public let maxBody: Int
         /// Whether the route needs no token.
         public let isPublic: Bool
+
+        /// Literal segments, weighted by position: the route matched first when several fit.
+        var specificity: Int {
+            segments.enumerated().reduce(0) { acc, item in
+                if case .literal = item.element { return acc + (1 << (16 - min(item.offset, 16))) }
+                return acc
+            }
+        }
     }
 
     enum Segment: Equatable { case literal(String), parameter(String) }
@@ -39,7 +47,10 @@ public final class Router: @unchecked Sendable {
         }
         let route = Route(method: method, pattern: pattern, segments: segments, handler: handler, maxBody: maxBody, isPublic: isPublic)
         routes.append(route)
+        // Literal segments win over parameters, whatever the order of declaration:
+        // /v1/participants/duplicates is not participant "duplicates".
         index[segments.count, default: []].append(route)
+        index[segments.count]?.sort { $0.specificity > $1.specificity }
     }
 
     public func get(_ p: String, isPublic: Bool = false, _ h: @escaping Handler) { add("GET", p, isPublic: isPublic, h) }
@@ -55,6 +66,7 @@ public final class Router: @unchecked Sendable {
         let wanted = method == "HEAD" ? "GET" : method
         var allowed: [String] = []
         var found: (Route, [String: String])?
+        var matchedPattern: String?
         for route in candidates {
             var params: [String: String] = [:]
             var ok = true
@@ -66,6 +78,9 @@ public final class Router: @unchecked Sendable {
                 if !ok { break }
             }
             guard ok else { continue }
+            // Only the most specific pattern that fits decides (its methods make the Allow list).
+            if let first = matchedPattern, first != route.pattern { continue }
+            matchedPattern = route.pattern
             allowed.append(route.method)
             if route.method == wanted, found == nil { found = (route, params) }
         }
