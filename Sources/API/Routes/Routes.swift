@@ -4,5 +4,10 @@ enum Routes {
         SystemRoutes.register(on: router, env: env)
         TokensRoutes.register(on: router)
         ParticipantsRoutes.register(on: router)
+        BarriersRoutes.register(on: router)
+        StepsRoutes.register(on: router)
+        InterviewsRoutes.register(on: router)
+        PositioningsRoutes.register(on: router)
+        FollowUpRoutes.register(on: router)
     }
 }
