@@ -390,3 +390,21 @@ struct FollowUpTests {
         #expect(try f.t.count("audit_log", "entity = 'follow_up' AND action = 'questionnaire'") == 1)
     }
 }
+
+@Suite("Follow-up history")
+struct FollowUpHistoryTests {
+    @Test("a job recorded after its follow-up already ended is kept as history: the participant stays active")
+    func lateRecord() throws {
+        let f = try PathwayFixture(today: "2026-12-01")
+        let p = try f.participant()
+        let step = f.t.post("/v1/participants/\(p)/steps", obj(["type": "employment", "status": "ongoing", "actual_start": "2026-02-01"]), token: f.referentToken)
+        #expect(step.status == 201, "\(step.text)")
+        #expect(f.status(p) == "active")
+        let fu = f.t.get("/v1/participants/\(p)/follow-up")
+        #expect(fu.json["status"] == "completed")
+        #expect(fu.json["next_contact_due"] == .null)
+        let early = f.t.post("/v1/participants/\(p)/follow-up/questionnaire", obj(["date": "2026-08-01", "answers": obj(["a": 1])]), token: f.referentToken)
+        #expect(early.status == 422)
+        #expect(try f.t.count("follow_ups", "questionnaire_date IS NOT NULL") == 0)
+    }
+}

@@ -34,6 +34,8 @@ enum FollowUpRecord {
         let id = db.lastInsertedRowID
         try ctx.audit(db, "open", "follow_up", id, participant: participantId,
                       after: .object([("step_id", .id(stepId)), ("starts_on", .string(start.description)), ("ends_on", .string(ends.description))]))
+        // A job recorded late whose follow-up already ran its course is history: the participant does not move.
+        guard ends > ctx.today else { return }
         try ParticipantRecord.move(db, ctx, participant, .followUpOpened, reason: "follow_up_opened")
     }
 

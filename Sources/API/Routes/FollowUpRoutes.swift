@@ -133,7 +133,7 @@ enum FollowUpRoutes {
                     message: "The evaluation questionnaire of this follow-up was already recorded on \(before["questionnaire_date"] as String? ?? "").",
                     remedy: "A follow-up has one questionnaire; the recorded answers stay as they are.")
             }
-            if let start = Day(before["starts_on"] as String), date < start { input.fail("date", "is before the follow-up's start (\(start))") }
+            if let endDay = Day(ends), date < endDay { input.fail("date", "is before the follow-up's end (\(ends)): the questionnaire is offered at its end") }
             try input.finish()
             try db.execute(sql: "UPDATE follow_ups SET questionnaire_date = ?, questionnaire_answers = ?, updated_at = ?, version = version + 1 WHERE id = ?",
                            arguments: [date.description, answers?.text, ctx.timestamp(), followUpId])
