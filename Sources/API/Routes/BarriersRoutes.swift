@@ -66,24 +66,11 @@ enum BarriersRoutes {
     }
 
     static func list(_ ctx: RequestContext) throws -> HTTPResponse {
-        let participantId = try ctx.id("id", "Participant")
-        let page = try ctx.page()
-        let after = try page.afterId
-        let rows = try ctx.read { db in
-            _ = try ParticipantRecord.visible(db, ctx, participantId)
-            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM barriers WHERE participant_id = ? AND id > ? ORDER BY id LIMIT ?"),
-                                    arguments: [participantId, after, page.limit + 1])
-        }
-        let (items, next) = page.paginate(rows) { String($0["id"] as Int64) }
-        return ctx.list(items.map(render), next: next)
+        try OwnedRecord.list(ctx, table: "barriers", participant: try ctx.id("id", "Participant"), render: render)
     }
 
     static func show(_ ctx: RequestContext) throws -> HTTPResponse {
-        let id = try ctx.id("id", "Barrier")
-        return try ctx.read { db in
-            let row = try OwnedRecord.load(db, ctx, table: "barriers", id: id, what: "Barrier", writing: false).row
-            return ctx.json(200, render(row), etag: etagOf(row))
-        }
+        try OwnedRecord.show(ctx, table: "barriers", what: "Barrier", render: render, etag: etagOf)
     }
 
     static func update(_ ctx: RequestContext) throws -> HTTPResponse {
@@ -93,10 +80,7 @@ enum BarriersRoutes {
         let newStatus = input.code("status", BarrierStatus.self)
         if input.has("status"), newStatus == nil, !input.errors.contains(where: { $0.field == "status" }) { input.fail("status", "cannot be cleared: open or lifted") }
         let liftedGiven = input.day("lifted_on")
-        for readOnly in ["kind", "identified_on", "participant_id"] where input.has(readOnly) {
-            input.accept(readOnly)
-            input.fail(readOnly, "cannot be changed: record a new barrier instead")
-        }
+        input.refuse(["kind", "identified_on", "participant_id"], "cannot be changed: record a new barrier instead")
         return try ctx.write { db in
             let before = try OwnedRecord.load(db, ctx, table: "barriers", id: id, what: "Barrier", writing: true).row
             try ctx.checkIfMatch(etagOf(before))

@@ -84,10 +84,6 @@ enum InterviewsRoutes {
     }
 
     static func show(_ ctx: RequestContext) throws -> HTTPResponse {
-        let id = try ctx.id("id", "Interview")
-        return try ctx.read { db in
-            let row = try OwnedRecord.load(db, ctx, table: "interviews", id: id, what: "Interview", writing: false).row
-            return ctx.json(200, render(row), etag: etagOf(row))
-        }
+        try OwnedRecord.show(ctx, table: "interviews", what: "Interview", render: render, etag: etagOf)
     }
 }

@@ -54,24 +54,11 @@ enum PositioningsRoutes {
     }
 
     static func list(_ ctx: RequestContext) throws -> HTTPResponse {
-        let participantId = try ctx.id("id", "Participant")
-        let page = try ctx.page()
-        let after = try page.afterId
-        let rows = try ctx.read { db in
-            _ = try ParticipantRecord.visible(db, ctx, participantId)
-            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM positionings WHERE participant_id = ? AND id > ? ORDER BY id LIMIT ?"),
-                                    arguments: [participantId, after, page.limit + 1])
-        }
-        let (items, next) = page.paginate(rows) { String($0["id"] as Int64) }
-        return ctx.list(items.map(render), next: next)
+        try OwnedRecord.list(ctx, table: "positionings", participant: try ctx.id("id", "Participant"), render: render)
     }
 
     static func show(_ ctx: RequestContext) throws -> HTTPResponse {
-        let id = try ctx.id("id", "Positioning")
-        return try ctx.read { db in
-            let row = try OwnedRecord.load(db, ctx, table: "positionings", id: id, what: "Positioning", writing: false).row
-            return ctx.json(200, render(row), etag: etagOf(row))
-        }
+        try OwnedRecord.show(ctx, table: "positionings", what: "Positioning", render: render, etag: etagOf)
     }
 
     /// Records (or corrects, audited) the result; rule 6: a result always comes with its reason.
@@ -84,10 +71,7 @@ enum PositioningsRoutes {
         }
         let reason = input.string("reason", maxLength: 4000)
         let resultOn = input.day("result_on")
-        for readOnly in ["id", "participant_id", "job_offer_id", "proposed_on"] where input.has(readOnly) {
-            input.accept(readOnly)
-            input.fail(readOnly, "cannot be changed: record a new positioning instead")
-        }
+        input.refuse(["id", "participant_id", "job_offer_id", "proposed_on"], "cannot be changed: record a new positioning instead")
         return try ctx.write { db in
             let before = try OwnedRecord.load(db, ctx, table: "positionings", id: id, what: "Positioning", writing: true).row
             try ctx.checkIfMatch(etagOf(before))

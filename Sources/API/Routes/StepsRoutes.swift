@@ -92,10 +92,7 @@ enum StepsRoutes {
             }
             if input.has("barrier_ids") { barrierIds = input.ids("barrier_ids") ?? [] }
             if input.has("comment") { comment = input.string("comment", maxLength: 4000) }
-            for readOnly in ["id", "participant_id", "created_at", "updated_at"] where input.has(readOnly) {
-                input.accept(readOnly)
-                input.fail(readOnly, "is read-only")
-            }
+            input.refuse(["id", "participant_id", "created_at", "updated_at"], "is read-only")
         }
 
         var columns: [(String, DatabaseValueConvertible?)] {
@@ -154,24 +151,11 @@ enum StepsRoutes {
     }
 
     static func list(_ ctx: RequestContext) throws -> HTTPResponse {
-        let participantId = try ctx.id("id", "Participant")
-        let page = try ctx.page()
-        let after = try page.afterId
-        let rows = try ctx.read { db in
-            _ = try ParticipantRecord.visible(db, ctx, participantId)
-            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM steps WHERE participant_id = ? AND id > ? ORDER BY id LIMIT ?"),
-                                    arguments: [participantId, after, page.limit + 1])
-        }
-        let (items, next) = page.paginate(rows) { String($0["id"] as Int64) }
-        return ctx.list(items.map(render), next: next)
+        try OwnedRecord.list(ctx, table: "steps", participant: try ctx.id("id", "Participant"), render: render)
     }
 
     static func show(_ ctx: RequestContext) throws -> HTTPResponse {
-        let id = try ctx.id("id", "Step")
-        return try ctx.read { db in
-            let row = try OwnedRecord.load(db, ctx, table: "steps", id: id, what: "Step", writing: false).row
-            return ctx.json(200, render(row), etag: etagOf(row))
-        }
+        try OwnedRecord.show(ctx, table: "steps", what: "Step", render: render, etag: etagOf)
     }
 
     static func update(_ ctx: RequestContext) throws -> HTTPResponse {
