@@ -15,5 +15,10 @@ enum Routes {
         TimelineRoutes.register(on: router)
         AccessExportRoutes.register(on: router)
         AuditRoutes.register(on: router)
+        BarriersRoutes.register(on: router)
+        StepsRoutes.register(on: router)
+        InterviewsRoutes.register(on: router)
+        PositioningsRoutes.register(on: router)
+        FollowUpRoutes.register(on: router)
     }
 }

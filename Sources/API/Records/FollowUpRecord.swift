@@ -1,0 +1,57 @@
+import Domain
+import GRDB
+
+/// The follow-up of rule 7 as rows: opened by a step that starts, interrupted by its abandonment,
+/// read by the follow-up routes. Kept here so the steps routes and the follow-up routes share one
+/// definition of "the follow-up in progress".
+enum FollowUpRecord {
+    /// The participant's latest follow-up (the current one), if any.
+    static func latest(_ db: Database, participant: Int64) throws -> Row? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM follow_ups WHERE participant_id = ? ORDER BY id DESC LIMIT 1"),
+                         arguments: [participant])
+    }
+
+    static func status(_ row: Row, today: Day) -> String {
+        FollowUp.status(endsOn: Day(row["ends_on"] as String) ?? today, interrupted: (row["interrupted_on"] as String?) != nil, today: today)
+    }
+
+    static func etagOf(_ row: Row) -> String { etag("f", row["id"], row["version"]) }
+
+    /// Rule 7: a step that opens a follow-up has started. Opens one (and moves the participant to
+    /// in_follow_up) unless one is already in progress; refuses, through the lifecycle, a participant
+    /// who has not entered.
+    static func stepStarted(_ db: Database, _ ctx: RequestContext, participant: Row, stepId: Int64, start: Day) throws {
+        let participantId: Int64 = participant["id"]
+        let state = ParticipantRecord.state(participant)
+        // Checked before anything is written, so a candidate's job start is a 409 that changes nothing.
+        _ = try Lifecycle.apply(.followUpOpened, to: state)
+        if let current = try latest(db, participant: participantId), status(current, today: ctx.today) == "in_progress" { return }
+        let now = ctx.timestamp()
+        let ends = FollowUp.endDate(starting: start, settings: ctx.settings)
+        try db.execute(sql: """
+            INSERT INTO follow_ups (participant_id, step_id, starts_on, ends_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [participantId, stepId, start.description, ends.description, now, now])
+        let id = db.lastInsertedRowID
+        try ctx.audit(db, "open", "follow_up", id, participant: participantId,
+                      after: .object([("step_id", .id(stepId)), ("starts_on", .string(start.description)), ("ends_on", .string(ends.description))]))
+        // A job recorded late whose follow-up already ran its course is history: the participant does not move.
+        guard ends > ctx.today else { return }
+        try ParticipantRecord.move(db, ctx, participant, .followUpOpened, reason: "follow_up_opened")
+    }
+
+    /// Rule 7: the step that opened a follow-up in progress was abandoned: the follow-up is
+    /// interrupted on the step's end and the participant returns to active.
+    static func stepAbandoned(_ db: Database, _ ctx: RequestContext, participant: Row, stepId: Int64, end: Day) throws {
+        let participantId: Int64 = participant["id"]
+        guard let f = try Row.fetchOne(db, sql: """
+            SELECT * FROM follow_ups WHERE participant_id = ? AND step_id = ? AND interrupted_on IS NULL ORDER BY id DESC LIMIT 1
+            """, arguments: [participantId, stepId]),
+              let ends = Day(f["ends_on"] as String), end < ends else { return }
+        let id: Int64 = f["id"]
+        try db.execute(sql: "UPDATE follow_ups SET interrupted_on = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+                       arguments: [end.description, ctx.timestamp(), id])
+        try ctx.audit(db, "interrupt", "follow_up", id, participant: participantId,
+                      before: .object([("interrupted_on", .null)]), after: .object([("interrupted_on", .string(end.description)), ("step_id", .id(stepId))]))
+        try ParticipantRecord.move(db, ctx, participant, .followUpInterrupted, reason: "follow_up_interrupted")
+    }
+}

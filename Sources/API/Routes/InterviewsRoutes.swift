@@ -1,0 +1,89 @@
+import Domain
+import GRDB
+import HTTPServer
+
+/// `POST/GET /v1/participants/{id}/interviews`, `GET /v1/interviews/{id}` (rule 5).
+///
+/// Interviews are evidence: never updated nor deleted (a correction is a new interview), so
+/// there is no PATCH. The list is a hot route: one query for the participant's visibility and
+/// one for the page, both prepared once per connection.
+enum InterviewsRoutes {
+    static func register(on router: Router) {
+        router.post("/v1/participants/:id/interviews", create)
+        router.get("/v1/participants/:id/interviews", list)
+        router.get("/v1/interviews/:id", show)
+    }
+
+    static func render(_ row: Row) -> JSON {
+        .object([
+            ("id", .id(row["id"])),
+            ("participant_id", .id(row["participant_id"])),
+            ("referent_id", .id(row["referent_id"])),
+            ("date", .string(row["date"] as String?)),
+            ("kind", .string(row["kind"] as String?)),
+            ("duration_minutes", .int((row["duration_minutes"] as Int64?).map(Int.init))),
+            ("summary", .string(row["summary"] as String?)),
+            ("attendance_signed", .bool((row["attendance_signed"] as Int64? ?? 0) != 0)),
+            ("created_at", .string(row["created_at"] as String?)),
+        ])
+    }
+
+    /// Interviews never change, so the ETag is their id.
+    static func etagOf(_ row: Row) -> String { etag("i", row["id"], 1) }
+
+    static func create(_ ctx: RequestContext) throws -> HTTPResponse {
+        let participantId = try ctx.id("id", "Participant")
+        var input = try ctx.input()
+        let date = input.day("date", required: true)
+        let kind = input.code("kind", InterviewKind.self, required: true)
+        let duration = input.int("duration_minutes", in: Int.min...Int.max)
+        // Blank is read as "" so that Interviews.validate names rule 5 for it.
+        let summary = input.string("summary", maxLength: 20_000, allowEmpty: true)
+        if !input.has("summary") || summary == nil, !input.errors.contains(where: { $0.field == "summary" }) {
+            input.fail("summary", "the written summary is mandatory (rule 5)")
+        }
+        let signed = input.bool("attendance_signed") ?? false
+        for e in Interviews.validate(date: date, durationMinutes: duration, summary: summary, today: ctx.today) { input.fail(e.field, e.message) }
+        return try ctx.write { db in
+            let participant = try ParticipantRecord.writable(db, ctx, participantId)
+            try input.finish()
+            try PathwayRecording.checkOpen(ParticipantRecord.state(participant).status, recording: "An interview")
+            try db.execute(sql: """
+                INSERT INTO interviews (participant_id, referent_id, date, kind, duration_minutes, summary, attendance_signed, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [participantId, participant["referent_id"] as Int64, date?.description, kind?.rawValue, duration,
+                                 summary, signed ? 1 : 0, ctx.timestamp()])
+            let id = db.lastInsertedRowID
+            let row = try OwnedRecord.reload(db, table: "interviews", id: id, what: "Interview")
+            let body = render(row)
+            try ctx.audit(db, "create", "interview", id, participant: participantId, after: body)
+            return ctx.json(201, body, etag: etagOf(row), location: "/v1/interviews/\(id)")
+        }
+    }
+
+    /// Chronological (date, then id), keyset-paginated on that pair: the cursor holds "date|id".
+    static func list(_ ctx: RequestContext) throws -> HTTPResponse {
+        let participantId = try ctx.id("id", "Participant")
+        let page = try ctx.page()
+        var afterDate = "", afterId: Int64 = 0
+        if let after = page.after {
+            let parts = after.split(separator: "|", maxSplits: 1)
+            guard parts.count == 2, Day(String(parts[0])) != nil, let i = Int64(parts[1]) else {
+                throw APIError.invalid("cursor", "is not a cursor of this list")
+            }
+            afterDate = String(parts[0]); afterId = i
+        }
+        let rows = try ctx.read { db in
+            _ = try ParticipantRecord.visible(db, ctx, participantId)
+            return try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT * FROM interviews WHERE participant_id = ? AND (date, id) > (?, ?) ORDER BY date, id LIMIT ?
+                """), arguments: [participantId, afterDate, afterId, page.limit + 1])
+        }
+        let (items, next) = page.paginate(rows) { "\($0["date"] as String)|\($0["id"] as Int64)" }
+        return ctx.list(items.map(render), next: next)
+    }
+
+    static func show(_ ctx: RequestContext) throws -> HTTPResponse {
+        try OwnedRecord.show(ctx, table: "interviews", what: "Interview", render: render, etag: etagOf)
+    }
+}
