@@ -4,5 +4,9 @@ enum Routes {
         SystemRoutes.register(on: router, env: env)
         TokensRoutes.register(on: router)
         ParticipantsRoutes.register(on: router)
+        FSEExportRoutes.register(on: router)
+        SixMonthResultRoutes.register(on: router)
+        AttendanceExportRoutes.register(on: router)
+        AgendaRoutes.register(on: router)
     }
 }
