@@ -6,16 +6,12 @@ import GRDB
 ///
 /// The exit shown is the latest validated exit closing the current pathway (on or after the
 /// entry date), so a person who left and entered again is described by their current pathway.
-/// Candidates come from the two dated indexes (`participants_entry`, `exits_validated`), so the
-/// cost follows the period, not the size of the base; the qualification fact is an EXISTS on
-/// `steps_participant`.
+/// Candidates come from the two dated indexes (`participants_entry`, `exits_validated`) as an
+/// IN list of ids, so the cost follows the period, not the size of the base, and SQLite walks
+/// the sorted list by rowid: `ORDER BY p.id` needs no sort of whole rows (only the ids are held).
+/// The qualification fact is an EXISTS on `steps_participant`.
 enum FSEExportQuery {
     static let sql = """
-        WITH chosen(id) AS (
-            SELECT id FROM participants WHERE entry_date BETWEEN :from AND :to
-            UNION
-            SELECT participant_id FROM exits WHERE status = 'validated' AND date BETWEEN :from AND :to
-        )
         SELECT p.id, p.operation_id, o.name AS operation_name, p.entry_date, p.birth_date, p.gender,
                p.employment_situation, p.education_level, p.disability, p.third_country_national,
                p.foreign_background, p.minority, p.housing_exclusion, p.rural_area,
@@ -26,15 +22,19 @@ enum FSEExportQuery {
                    WHERE s.participant_id = p.id AND s.type = :qualificationStep AND s.status = 'completed'
                      AND s.objectives_met = :qualificationObjectives AND s.actual_end <= e.date
                ) END AS gained_qualification
-        FROM chosen c
-        JOIN participants p ON p.id = c.id
+        FROM participants p
         LEFT JOIN operations o ON o.id = p.operation_id
         LEFT JOIN exits e ON e.id = (
             SELECT x.id FROM exits x
             WHERE x.participant_id = p.id AND x.status = 'validated' AND (p.entry_date IS NULL OR x.date >= p.entry_date)
             ORDER BY x.date DESC, x.id DESC LIMIT 1
         )
-        WHERE (p.entry_date BETWEEN :from AND :to OR e.date BETWEEN :from AND :to)
+        WHERE p.id IN (
+            SELECT id FROM participants WHERE entry_date BETWEEN :from AND :to
+            UNION
+            SELECT participant_id FROM exits WHERE status = 'validated' AND date BETWEEN :from AND :to
+        )
+          AND (p.entry_date BETWEEN :from AND :to OR e.date BETWEEN :from AND :to)
           AND (:operation IS NULL OR p.operation_id = :operation)
         ORDER BY p.id
         """
