@@ -24,6 +24,11 @@ public struct Settings: Sendable, Equatable {
     public var retentionYears = 10
     /// Idempotency keys are kept at least this many hours.
     public var idempotencyRetentionHours = 48
+    /// FSE reporting: the ESF+ result "six months after leaving" is observed this many months
+    /// after the exit date...
+    public var sixMonthResultMonths = 6
+    /// ...and may be recorded up to this many days earlier (4 weeks).
+    public var sixMonthResultToleranceDays = 28
 
     public init() {}
 }

@@ -37,6 +37,8 @@ enum Env {
         try set("PARCOURS_MAX_PATHWAY_MONTHS", \.maxPathwayMonths)
         try set("PARCOURS_RETENTION_YEARS", \.retentionYears)
         try set("PARCOURS_IDEMPOTENCY_RETENTION_HOURS", \.idempotencyRetentionHours)
+        try set("PARCOURS_SIX_MONTH_RESULT_MONTHS", \.sixMonthResultMonths)
+        try set("PARCOURS_SIX_MONTH_RESULT_TOLERANCE_DAYS", \.sixMonthResultToleranceDays)
         if let v = try double("PARCOURS_POSITIVE_EXIT_TARGET") { s.positiveExitTarget = v }
         guard s.idempotencyRetentionHours >= 24 else { throw ConfigurationError("PARCOURS_IDEMPOTENCY_RETENTION_HOURS must be at least 24") }
         return s

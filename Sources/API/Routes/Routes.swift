@@ -20,5 +20,9 @@ enum Routes {
         InterviewsRoutes.register(on: router)
         PositioningsRoutes.register(on: router)
         FollowUpRoutes.register(on: router)
+        FSEExportRoutes.register(on: router)
+        SixMonthResultRoutes.register(on: router)
+        AttendanceExportRoutes.register(on: router)
+        AgendaRoutes.register(on: router)
     }
 }
