@@ -20,5 +20,6 @@ enum Routes {
         InterviewsRoutes.register(on: router)
         PositioningsRoutes.register(on: router)
         FollowUpRoutes.register(on: router)
+        ImportRoutes.register(on: router)
     }
 }
