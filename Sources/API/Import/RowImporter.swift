@@ -67,7 +67,13 @@ struct RowImporter {
         try ParticipantsRoutes.checkLinks(db, ctx, referentId: referentId, operationId: fields.operationId ?? nil, input: &input)
         let history = ImportedHistory.check(birthDate: values.string("birth_date").flatMap(Day.init), entryDate: values.entryDate,
                                             exitDate: values.exitDate, exitType: values.exitType, today: ctx.today)
-        let errors = values.errors + input.errors + input.unknownKeys.map { FieldError($0, "is not a known field") } + history
+        if existing == nil, referentId == nil, !values.errors.contains(where: { $0.field == "referent_id" }) {
+            input.fail("referent_id", "is required: the referent's email or id (or ?referent_id= for the rows that name none)")
+        }
+        // A cell that could not be folded is reported once, as the file wrote it, not again as "required".
+        let folded = Set(values.errors.map(\.field))
+        let errors = values.errors + input.errors.filter { !folded.contains($0.field) }
+            + input.unknownKeys.map { FieldError($0, "is not a known field") } + history.filter { !folded.contains($0.field) }
         if !errors.isEmpty {
             report.fail(record.line, errors)
             return
