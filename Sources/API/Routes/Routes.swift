@@ -21,5 +21,6 @@ enum Routes {
         PositioningsRoutes.register(on: router)
         FollowUpRoutes.register(on: router)
         ImportRoutes.register(on: router)
+        DuplicatesRoutes.register(on: router)
     }
 }
