@@ -138,7 +138,10 @@ public enum ImportFolding {
     }
 
     /// A value no synonym matches.
-    public struct UnknownValue: Error, Equatable, Sendable { public let text: String }
+    public struct UnknownValue: Error, Equatable, Sendable {
+        public let text: String
+        public init(text: String) { self.text = text }
+    }
 
     // MARK: Tables
 
