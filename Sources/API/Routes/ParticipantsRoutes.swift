@@ -91,7 +91,7 @@ enum ParticipantsRoutes {
     /// Checks the referent (exists, active, allowed for the caller) and the operation.
     static func checkLinks(_ db: Database, _ ctx: RequestContext, referentId: Int64?, operationId: Int64?, input: inout Input) throws {
         if let referentId {
-            if let r = try Row.fetchOne(db, sql: "SELECT structure_id, active FROM referents WHERE id = ?", arguments: [referentId]) {
+            if let r = try Row.fetchOne(db.cachedStatement(sql: "SELECT structure_id, active FROM referents WHERE id = ?"), arguments: [referentId]) {
                 if (r["active"] as Int64) == 0 { input.fail("referent_id", "this referent is no longer active") }
                 let p = ctx.policy.principal
                 if p.role == .referent, p.referentId != referentId {
@@ -104,7 +104,7 @@ enum ParticipantsRoutes {
                 input.fail("referent_id", "no referent has this id")
             }
         }
-        if let operationId, try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM operations WHERE id = ?)", arguments: [operationId]) ?? false) {
+        if let operationId, try !(Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM operations WHERE id = ?)"), arguments: [operationId]) ?? false) {
             input.fail("operation_id", "no operation has this id")
         }
     }
