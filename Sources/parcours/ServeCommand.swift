@@ -102,10 +102,14 @@ struct Serve: ParsableCommand {
     }
 }
 
-/// Periodic housekeeping inside the server: expired idempotency keys.
+/// Periodic housekeeping inside the server: expired idempotency keys, and the daily retention
+/// purge when PARCOURS_PURGE_DAILY=1 (off by default: anonymising is irreversible).
 final class Maintenance: @unchecked Sendable {
     private let env: AppEnvironment
     private let timer: DispatchSourceTimer
+    private let purgeDaily = Env.string("PARCOURS_PURGE_DAILY") == "1"
+    /// Touched only on the timer's serial queue.
+    private var lastPurge: Day?
 
     init(env: AppEnvironment) {
         self.env = env
@@ -114,10 +118,20 @@ final class Maintenance: @unchecked Sendable {
 
     func start() {
         timer.schedule(deadline: .now() + 60, repeating: 3600)
-        timer.setEventHandler { [env] in
+        timer.setEventHandler { [env, self] in
             let cutoff = Clock.timestamp(env.clock.now() - Double(env.settings.idempotencyRetentionHours) * 3600)
             do { try Housekeeping.purgeIdempotencyKeys(env.pool, olderThan: cutoff) } catch {
                 env.logger.warning("idempotency purge failed", metadata: ["error": .string(String(describing: error))])
+            }
+            // The retention purge (docs/RETENTION.md), once a day, when PARCOURS_PURGE_DAILY=1.
+            if self.purgeDaily, self.lastPurge != env.clock.today {
+                self.lastPurge = env.clock.today
+                do {
+                    let report = try RetentionPurge.run(pool: env.pool, settings: env.settings, clock: env.clock, dryRun: false, requestId: "daily-purge")
+                    env.logger.notice("retention purge", metadata: ["anonymised": .stringConvertible(report.participantIds.count)])
+                } catch {
+                    env.logger.warning("retention purge failed", metadata: ["error": .string(String(describing: error))])
+                }
             }
         }
         timer.resume()

@@ -17,6 +17,11 @@ enum ParticipantRecord {
               ctx.policy.canSee(participantReferent: row["referent_id"], structure: row["structure_id"]) else {
             throw APIError.notFound("Participant \(id)")
         }
+        if let kept: Int64 = row["merged_into"] {
+            // The file was merged into another one: say where it went (the routes of its children follow).
+            throw APIError(410, "participant-merged", "Merged", "Participant \(id) was merged into participant \(kept).",
+                           extra: [("merged_into", .string(String(kept)))], headers: [("Location", "/v1/participants/\(kept)")])
+        }
         return row
     }
 

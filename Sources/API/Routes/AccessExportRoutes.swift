@@ -60,7 +60,7 @@ enum AccessExportRoutes {
 
         return .object([
             ("exported_at", .string(exportedAt)),
-            ("participant", RowJSON.render(participant, skipping: ["identity_key"])),
+            ("participant", RowJSON.render(participant, skipping: ["identity_key", "name_key", "phone_key", "email_key"])),
             ("barriers", try table("SELECT * FROM barriers WHERE participant_id = ? ORDER BY id")),
             ("candidatures", try table("SELECT * FROM candidatures WHERE participant_id = ? ORDER BY id")),
             ("decisions", try table("SELECT * FROM decisions WHERE participant_id = ? ORDER BY date, id")),

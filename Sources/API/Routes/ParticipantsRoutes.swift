@@ -78,7 +78,7 @@ enum ParticipantsRoutes {
     /// Rule 10: an existing file with the same folded names and birth date, unless the caller confirms.
     static func checkDuplicate(_ db: Database, key: String, excluding id: Int64?) throws {
         guard let other = try Row.fetchOne(db.cachedStatement(sql:
-            "SELECT id, referent_id FROM participants WHERE identity_key = ? AND id IS NOT ? AND anonymised_at IS NULL ORDER BY id LIMIT 1"),
+            "SELECT id, referent_id FROM participants WHERE identity_key = ? AND id IS NOT ? AND anonymised_at IS NULL AND merged_into IS NULL ORDER BY id LIMIT 1"),
             arguments: [key, id]) else { return }
         let otherId: Int64 = other["id"]
         throw APIError(409, "rule-10-duplicate-person", "Forbidden by rule 10",
@@ -91,7 +91,7 @@ enum ParticipantsRoutes {
     /// Checks the referent (exists, active, allowed for the caller) and the operation.
     static func checkLinks(_ db: Database, _ ctx: RequestContext, referentId: Int64?, operationId: Int64?, input: inout Input) throws {
         if let referentId {
-            if let r = try Row.fetchOne(db, sql: "SELECT structure_id, active FROM referents WHERE id = ?", arguments: [referentId]) {
+            if let r = try Row.fetchOne(db.cachedStatement(sql: "SELECT structure_id, active FROM referents WHERE id = ?"), arguments: [referentId]) {
                 if (r["active"] as Int64) == 0 { input.fail("referent_id", "this referent is no longer active") }
                 let p = ctx.policy.principal
                 if p.role == .referent, p.referentId != referentId {
@@ -104,7 +104,7 @@ enum ParticipantsRoutes {
                 input.fail("referent_id", "no referent has this id")
             }
         }
-        if let operationId, try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM operations WHERE id = ?)", arguments: [operationId]) ?? false) {
+        if let operationId, try !(Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM operations WHERE id = ?)"), arguments: [operationId]) ?? false) {
             input.fail("operation_id", "no operation has this id")
         }
     }
@@ -126,17 +126,24 @@ enum ParticipantsRoutes {
             let key = Names.identityKey(lastName: value("last_name") as? String ?? "", firstName: value("first_name") as? String ?? "",
                                         birthDate: (value("birth_date") as? String).flatMap(Day.init))
             if !confirmed { try checkDuplicate(db, key: key, excluding: nil) }
-            let now = ctx.timestamp()
-            fields.columns += [("identity_key", key), ("referent_id", referentId), ("operation_id", fields.operationId ?? nil),
-                               ("status", ParticipantStatus.candidate.rawValue), ("created_at", now), ("updated_at", now)]
-            try db.execute(sql: "INSERT INTO participants (\(fields.columns.map(\.0).joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: fields.columns.count).joined(separator: ", ")))",
-                           arguments: StatementArguments(fields.columns.map(\.1)))
-            let id = db.lastInsertedRowID
+            let id = try insert(db, ctx, &fields, identityKey: key, referentId: referentId)
             let row = try ParticipantRecord.visible(db, ctx, id)
             let body = ParticipantRecord.render(row)
             try ctx.audit(db, "create", "participant", id, participant: id, after: body)
             return ctx.json(201, body, etag: ParticipantRecord.etagOf(row), location: "/v1/participants/\(id)")
         }
+    }
+
+    /// Inserts a validated candidate (the fields of `readFields(creating: true)`); returns its id.
+    /// Shared with the bulk import, which audits after adding the history.
+    static func insert(_ db: Database, _ ctx: RequestContext, _ fields: inout Fields, identityKey key: String, referentId: Int64?) throws -> Int64 {
+        let now = ctx.timestamp()
+        fields.columns += [("identity_key", key), ("referent_id", referentId), ("operation_id", fields.operationId ?? nil),
+                           ("status", ParticipantStatus.candidate.rawValue), ("created_at", now), ("updated_at", now)]
+        // The same column list for every create, so the statement is prepared once (bulk imports).
+        try db.cachedStatement(sql: "INSERT INTO participants (\(fields.columns.map(\.0).joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: fields.columns.count).joined(separator: ", ")))")
+            .execute(arguments: StatementArguments(fields.columns.map(\.1)))
+        return db.lastInsertedRowID
     }
 
     static func show(_ ctx: RequestContext) throws -> HTTPResponse {
@@ -189,7 +196,8 @@ enum ParticipantsRoutes {
 
     static func list(_ ctx: RequestContext) throws -> HTTPResponse {
         let page = try ctx.page()
-        var conditions = ["p.id > ?"]
+        // A merged duplicate is no longer a file of its own: it answers 410 and is not listed.
+        var conditions = ["p.id > ?", "p.merged_into IS NULL"]
         var args: [DatabaseValueConvertible?] = [try page.afterId]
         let scope = ctx.policy.participantScope
         conditions.append(scope.sql); args += scope.arguments

@@ -24,5 +24,7 @@ enum Routes {
         SixMonthResultRoutes.register(on: router)
         AttendanceExportRoutes.register(on: router)
         AgendaRoutes.register(on: router)
+        ImportRoutes.register(on: router)
+        DuplicatesRoutes.register(on: router)
     }
 }
