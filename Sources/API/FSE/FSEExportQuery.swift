@@ -9,7 +9,8 @@ import GRDB
 /// Candidates come from the two dated indexes (`participants_entry`, `exits_validated`) as an
 /// IN list of ids, so the cost follows the period, not the size of the base, and SQLite walks
 /// the sorted list by rowid: `ORDER BY p.id` needs no sort of whole rows (only the ids are held).
-/// The qualification fact is an EXISTS on `steps_participant`.
+/// The qualification fact is an EXISTS on `steps_participant`. A file merged into another is left
+/// out: its history moved to the kept file, which is counted once.
 enum FSEExportQuery {
     static let sql = """
         SELECT p.id, p.operation_id, o.name AS operation_name, p.entry_date, p.birth_date, p.gender,
@@ -35,6 +36,7 @@ enum FSEExportQuery {
             SELECT participant_id FROM exits WHERE status = 'validated' AND date BETWEEN :from AND :to
         )
           AND (p.entry_date BETWEEN :from AND :to OR e.date BETWEEN :from AND :to)
+          AND p.merged_into IS NULL
           AND (:operation IS NULL OR p.operation_id = :operation)
         ORDER BY p.id
         """
