@@ -99,7 +99,8 @@ public struct HTTPRequestParser: Sendable {
     private mutating func compact() {
         if start == 0 { return }
         if start == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
+            // Keep a small buffer for the next request; give back what a large body grew.
+            buffer.removeAll(keepingCapacity: buffer.capacity <= 64 * 1024)
             start = 0
         } else if start >= 4096 {
             buffer.removeSubrange(0..<start)

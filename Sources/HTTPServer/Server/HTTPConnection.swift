@@ -63,11 +63,8 @@ final class HTTPConnection: @unchecked Sendable {
     private var deadlineKind = DeadlineKind.none
 
     private static let continueBytes: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+    /// One read's worth: a typical request fits many times; larger bodies take several reads.
     private static let readBufferSize = 16 * 1024
-    /// Bytes a client may pipeline while its previous request is being answered before we
-    /// stop reading from it (back-pressure, not an error).
-    private static let pipelineHighWater = 256 * 1024
-    private static let drainLimit = 64 * 1024
 
     init(fd: Int32, remoteAddress: String, server: HTTPServer, configuration: HTTPServerConfiguration) {
         self.fd = fd
@@ -106,7 +103,7 @@ final class HTTPConnection: @unchecked Sendable {
                 if n > 0 {
                     if phase == .draining {
                         drainedBytes += n
-                        if drainedBytes > Self.drainLimit {
+                        if drainedBytes > configuration.lingerMaxBytes {
                             eof = true
                             return
                         }
@@ -115,7 +112,7 @@ final class HTTPConnection: @unchecked Sendable {
                     parser.append(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
                     gotBytes = true
                     // A short read means the socket is empty: skip the read that would say EAGAIN.
-                    if n < buffer.count || parser.bufferedByteCount > Self.pipelineHighWater { return }
+                    if n < buffer.count || parser.bufferedByteCount > configuration.maxPipelinedBytes { return }
                 } else if n == 0 {
                     eof = true
                     return
@@ -139,7 +136,7 @@ final class HTTPConnection: @unchecked Sendable {
         switch phase {
         case .deciding, .responding:
             // Keep pipelined bytes for later; the worker resumes parsing when done.
-            if parser.bufferedByteCount > Self.pipelineHighWater { suspendReading() }
+            if parser.bufferedByteCount > configuration.maxPipelinedBytes { suspendReading() }
             return
         case .body:
             if gotBytes { setDeadline(.body, seconds: configuration.bodyIdleTimeout) }
@@ -318,7 +315,7 @@ final class HTTPConnection: @unchecked Sendable {
             date: server.dateCache.current(), gzipMinimumBytes: Int.max, gzipLevel: 0)
         if case .bytes(let bytes) = encoded.body {
             // Best effort and briefly: the connection is going away either way.
-            let limit = MonotonicClock.now() + MonotonicClock.nanoseconds(min(configuration.writeTimeout, 1))
+            let limit = MonotonicClock.now() + MonotonicClock.nanoseconds(min(configuration.writeTimeout, configuration.lingerTimeout))
             try? SocketWriter.write(fd, encoded.head, bytes, deadline: limit)
         }
         closeGracefully()
@@ -336,7 +333,7 @@ final class HTTPConnection: @unchecked Sendable {
         }
         phase = .draining
         drainedBytes = 0
-        setDeadline(.drain, seconds: 1)
+        setDeadline(.drain, seconds: configuration.lingerTimeout)
         resumeReading()
     }
 

@@ -79,7 +79,8 @@ public final class HTTPServer: @unchecked Sendable {
         source.resume()
 
         let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "parcours.http.sweeper"))
-        timer.schedule(deadline: .now() + .milliseconds(250), repeating: .milliseconds(250), leeway: .milliseconds(50))
+        let interval = DispatchTimeInterval.nanoseconds(Int(MonotonicClock.nanoseconds(configuration.timeoutSweepInterval)))
+        timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(20))
         timer.setEventHandler { [unowned self] in self.sweep() }
         sweeper = timer
         timer.resume()
@@ -180,7 +181,7 @@ public final class HTTPServer: @unchecked Sendable {
         guard let source = acceptSource, !acceptSuspended else { return }
         source.suspend()
         acceptSuspended = true
-        acceptQueue.asyncAfter(deadline: .now() + .milliseconds(100)) { [self] in
+        acceptQueue.asyncAfter(deadline: .now() + configuration.acceptBackoff) { [self] in
             guard acceptSuspended, !source.isCancelled else { return }
             acceptSuspended = false
             source.resume()
