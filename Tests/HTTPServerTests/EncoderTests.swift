@@ -3,7 +3,7 @@ import Testing
 
 private func encode(_ response: HTTPResponse, head: Bool = false, version: HTTPVersion = .http1_1,
                     keepAlive: Bool = true, gzip: Bool = false) -> (text: String, encoded: HTTPResponseEncoder.Encoded) {
-    let context = HTTPResponseEncoder.Context(isHead: head, version: version, keepAlive: keepAlive, acceptsGzip: gzip)
+    let context = HTTPResponseEncoder.Context(isHead: head, version: version, keepAlive: keepAlive, acceptEncoding: gzip ? "gzip" : nil)
     let encoded = HTTPResponseEncoder.encode(response, context: context, date: Array("Sun, 06 Nov 1994 08:49:37 GMT".utf8),
                                              gzipMinimumBytes: 16, gzipLevel: 6)
     return (String(decoding: encoded.head, as: UTF8.self), encoded)

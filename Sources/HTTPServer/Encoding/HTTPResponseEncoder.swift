@@ -9,7 +9,8 @@ enum HTTPResponseEncoder {
         /// Whether the connection may stay open after this response, as far as the request
         /// and the server are concerned; the response can still ask to close.
         var keepAlive: Bool
-        var acceptsGzip: Bool
+        /// The request's Accept-Encoding, read only when the response is worth compressing.
+        var acceptEncoding: String?
     }
 
     /// How the body bytes are delimited on the wire.
@@ -47,7 +48,7 @@ enum HTTPResponseEncoder {
         }
         let compressible = !bodyless && GzipPolicy.isCompressible(
             status: status, headers: response.headers, body: response.body, minimumBytes: gzipMinimumBytes)
-        let gzip = compressible && context.acceptsGzip && !context.isHead
+        let gzip = compressible && !context.isHead && AcceptEncoding.acceptsGzip(context.acceptEncoding)
 
         var framing: Framing
         var body: Encoded.Body = .none

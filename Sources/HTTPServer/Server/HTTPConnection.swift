@@ -254,7 +254,7 @@ final class HTTPConnection: @unchecked Sendable {
             isHead: head.method == "HEAD",
             version: head.version,
             keepAlive: framing.keepAlive && !bodyUnread && !server.isShuttingDown,
-            acceptsGzip: AcceptEncoding.acceptsGzip(head.headers["Accept-Encoding"]))
+            acceptEncoding: head.headers["Accept-Encoding"])
         let encoded = HTTPResponseEncoder.encode(
             response, context: context, date: server.dateCache.current(),
             gzipMinimumBytes: configuration.gzipMinimumBytes, gzipLevel: configuration.gzipLevel)
@@ -309,7 +309,7 @@ final class HTTPConnection: @unchecked Sendable {
     /// Answers a request the HTTP layer refuses, then closes.
     private func fail(_ error: HTTPParseError) {
         server.emit(.protocolError(status: error.status, reason: error.reason, remoteAddress: remoteAddress))
-        let context = HTTPResponseEncoder.Context(isHead: false, version: .http1_1, keepAlive: false, acceptsGzip: false)
+        let context = HTTPResponseEncoder.Context(isHead: false, version: .http1_1, keepAlive: false, acceptEncoding: nil)
         let encoded = HTTPResponseEncoder.encode(
             ProblemResponse.make(status: error.status, detail: error.reason), context: context,
             date: server.dateCache.current(), gzipMinimumBytes: Int.max, gzipLevel: 0)

@@ -86,6 +86,17 @@ final class RawClient {
         }
     }
 
+    /// Everything the server sends until it closes, or nil if it does not close in time.
+    func readUntilClose() -> [UInt8]? {
+        while true {
+            guard let n = try? fill() else { return nil }
+            if n == 0 {
+                defer { pending = [] }
+                return pending
+            }
+        }
+    }
+
     /// Reads one response. `isHead`: the response to a HEAD has no body whatever it says.
     func readResponse(isHead: Bool = false) throws -> Response {
         var headEnd: Int?
