@@ -49,6 +49,35 @@ struct ServerLimitsTests {
         }
     }
 
+    @Test("a client that stops reading is dropped after the write timeout")
+    func writeTimeout() throws {
+        let chunk = [UInt8](repeating: 120, count: 64 * 1024)
+        try withServer(configure: { $0.writeTimeout = 0.5 }, handler: { _ in
+            HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/octet-stream")]), body: .stream { write in
+                for _ in 0..<4096 { try write(chunk) }
+            })
+        }) { server in
+            let client = try RawClient(port: server.port)
+            let accepted = Date()
+            while server.openConnections == 0 && Date().timeIntervalSince(accepted) < 2 {
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+            try client.send("GET /never-read HTTP/1.1\r\nHost: a\r\n\r\n")
+            let start = Date()
+            while server.openConnections > 0 && Date().timeIntervalSince(start) < 5 {
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            let elapsed = Date().timeIntervalSince(start)
+            #expect(server.openConnections == 0)
+            // The socket buffers fill first, then the server waits writeTimeout before giving up.
+            #expect(elapsed >= 0.45)
+            #expect(elapsed < 3)
+            // The response had started; the connection then ended without completing it.
+            let received = client.readUntilClose() ?? []
+            #expect(received.starts(with: Array("HTTP/1.1 200 OK\r\n".utf8)))
+        }
+    }
+
     @Test("with 1,000 idle connections open, a new client is served at once")
     func thousandIdleConnections() throws {
         var limit = rlimit()
