@@ -203,6 +203,39 @@ struct ServerTests {
         }
     }
 
+    @Test("a stream whose producer fails before writing anything is answered 500, then closed")
+    func streamProducerFails() throws {
+        struct ExportFailed: Error {}
+        try withServer(handler: { _ in
+            HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "text/csv")]), body: .stream { _ in
+                throw ExportFailed()
+            })
+        }) { server in
+            let client = try RawClient(port: server.port)
+            try client.send("GET /export HTTP/1.1\r\nHost: a\r\n\r\n")
+            let response = try client.readResponse()
+            #expect(response.status == 500)
+            #expect(response.header("Connection") == "close")
+            #expect(client.waitForClose())
+        }
+    }
+
+    @Test("a stream whose producer fails midway ends the connection without the final chunk")
+    func streamProducerFailsMidway() throws {
+        struct ExportFailed: Error {}
+        let big = [UInt8](repeating: 97, count: 64 * 1024)
+        try withServer(handler: { _ in
+            HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "text/csv")]), body: .stream { write in
+                try write(big)
+                throw ExportFailed()
+            })
+        }) { server in
+            let client = try RawClient(port: server.port)
+            try client.send("GET /export HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(throws: RawClient.Failure.self) { try client.readResponse() }
+        }
+    }
+
     @Test("a streamed body to an HTTP/1.0 client is sent raw and ends with the connection")
     func streamedBodyHTTP10() throws {
         try withServer(handler: { _ in

@@ -273,13 +273,33 @@ final class HTTPConnection: @unchecked Sendable {
                 let writer = try StreamBodyWriter(
                     fd: fd, head: encoded.head, framing: framing, gzipLevel: gzip ? configuration.gzipLevel : nil,
                     writeTimeout: MonotonicClock.nanoseconds(configuration.writeTimeout))
-                try producer { piece in try writer.write(piece) }
+                do {
+                    try producer { piece in try writer.write(piece) }
+                } catch where !writer.hasSentBytes && !(error is SocketWriter.Failure) {
+                    // The producer failed before anything left: the client can still get a
+                    // proper 500 instead of a connection closed without an answer.
+                    try sendProducerFailure()
+                    return false
+                }
                 try writer.finish()
             }
             return true
         } catch {
+            // Once part of a body is sent, closing without the final chunk is the only way to
+            // tell the client the body is incomplete.
             return false
         }
+    }
+
+    private func sendProducerFailure() throws {
+        let context = HTTPResponseEncoder.Context(isHead: false, version: .http1_1, keepAlive: false, acceptEncoding: nil)
+        let encoded = HTTPResponseEncoder.encode(
+            ProblemResponse.make(status: 500, detail: "the response body could not be produced"), context: context,
+            date: server.dateCache.current(), gzipMinimumBytes: Int.max, gzipLevel: 0)
+        if case .bytes(let bytes) = encoded.body {
+            try SocketWriter.write(fd, encoded.head, bytes, deadline: writeDeadline())
+        }
+        Glibc.shutdown(fd, Int32(SHUT_WR))
     }
 
     private func writeDeadline() -> Int64 {

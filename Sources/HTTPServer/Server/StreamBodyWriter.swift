@@ -9,6 +9,8 @@ final class StreamBodyWriter {
     private var pending: [UInt8]
     private var compressed: [UInt8] = []
     private let flushThreshold = 16 * 1024
+    /// Whether any byte (the head included) has gone to the socket.
+    private(set) var hasSentBytes = false
 
     /// `head` is sent with the first flush, so a small stream costs one syscall.
     init(fd: Int32, head: [UInt8], framing: HTTPResponseEncoder.Framing, gzipLevel: Int32?, writeTimeout: Int64) throws {
@@ -52,6 +54,7 @@ final class StreamBodyWriter {
 
     private func flush() throws {
         guard !pending.isEmpty else { return }
+        hasSentBytes = true
         try SocketWriter.write(fd, pending, deadline: MonotonicClock.now() + writeTimeout)
         pending.removeAll(keepingCapacity: true)
     }
