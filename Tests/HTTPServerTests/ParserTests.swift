@@ -97,6 +97,24 @@ struct ParserTests {
         #expect(refusal("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5;aaaaaaaaaaaaaaa\r\nhello\r\n0\r\n\r\n", configuration: small) == 400)
     }
 
+    @Test("chunk extensions must be ;name or ;name=token or ;name=\"quoted\"")
+    func chunkExtensionSyntax() {
+        for ext in [";a", ";a=b", ";a=b;c", ";a=\"q s\"", ";a=\"q\\\"s\""] {
+            let request = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\(ext)\r\nhello\r\n0\r\n\r\n"
+            #expect(refusal(request) == nil, "extension \(ext)")
+        }
+        for ext in [";", ";,=y", ";x:0", ";x=y/0", ";x=/", "; a", ";a =b", ";a=\"open", ";a=b c"] {
+            let request = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\(ext)\r\nhello\r\n0\r\n\r\n"
+            #expect(refusal(request) == 400, "extension \(ext)")
+        }
+    }
+
+    @Test("an empty element in Transfer-Encoding is refused with 400")
+    func emptyTransferCoding() {
+        #expect(refusal("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: , chunked\r\n\r\n0\r\n\r\n") == 400)
+        #expect(refusal("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\r\n\r\n") == 400)
+    }
+
     @Test("trailers over the limit are refused with 431")
     func trailersTooLarge() {
         var small = HTTPServerConfiguration()

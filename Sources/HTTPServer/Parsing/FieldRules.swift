@@ -31,9 +31,12 @@ enum FieldRules {
         var chunkedCount = 0
         var hasOtherCoding = false
 
-        /// Adds the codings of one field value. Empty list elements are ignored (RFC 9110 §5.6.1).
-        mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
-            for element in ByteClass.listElements(bytes, range) where !element.isEmpty {
+        /// Adds the codings of one field value. An empty element (", chunked") is refused
+        /// although RFC 9110 §5.6.1 tolerates it: h11 refuses it too, and a framing field is
+        /// no place for leniency.
+        mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(HTTPParseError) {
+            for element in ByteClass.listElements(bytes, range) {
+                guard !element.isEmpty else { throw .badRequest("empty element in Transfer-Encoding") }
                 count += 1
                 if ByteClass.equalsIgnoringCase(bytes, element, "chunked") {
                     chunkedCount += 1
@@ -56,6 +59,48 @@ enum FieldRules {
                 throw HTTPParseError(status: 501, reason: "only the chunked transfer coding is supported")
             }
         }
+    }
+
+    /// chunk-ext = *( ";" ext-name [ "=" ext-val ] ), ext-name a token, ext-val a token or a
+    /// quoted-string (RFC 9112 §7.1.1). The optional whitespace the RFC allows around ";" and
+    /// "=" is refused, as llhttp does: nothing needs it and parsers disagree on it.
+    static func isValidChunkExtension(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        var i = range.lowerBound
+        let end = range.upperBound
+        while i < end {
+            guard bytes[i] == 59 else { return false }  // ';'
+            i += 1
+            let nameStart = i
+            while i < end, ByteClass.isToken(bytes[i]) { i += 1 }
+            guard i > nameStart else { return false }
+            guard i < end, bytes[i] == 61 else { continue }  // '='
+            i += 1
+            if i < end, bytes[i] == 34 {  // quoted-string
+                i += 1
+                var closed = false
+                while i < end {
+                    let c = bytes[i]
+                    if c == 34 {
+                        closed = true
+                        i += 1
+                        break
+                    }
+                    if c == 92 {  // quoted-pair
+                        i += 1
+                        guard i < end, ByteClass.isFieldValue(bytes[i]) else { return false }
+                    } else if !ByteClass.isFieldValue(c) {
+                        return false
+                    }
+                    i += 1
+                }
+                guard closed else { return false }
+            } else {
+                let valueStart = i
+                while i < end, ByteClass.isToken(bytes[i]) { i += 1 }
+                guard i > valueStart else { return false }
+            }
+        }
+        return true
     }
 
     /// Host = uri-host [ ":" port ] (RFC 9110 §7.2): an IP-literal in brackets or a reg-name,

@@ -332,7 +332,7 @@ public struct HTTPRequestParser: Sendable {
                 contentLength = n
             case 17 where ByteClass.equalsIgnoringCase(buf, name, "transfer-encoding"):
                 sawTransferEncoding = true
-                codings.add(buf, value)
+                try codings.add(buf, value)
             case 4 where ByteClass.equalsIgnoringCase(buf, name, "host"):
                 hostCount += 1
                 guard FieldRules.isValidHost(buf, value) else { throw .badRequest("invalid Host") }
@@ -466,10 +466,9 @@ public struct HTTPRequestParser: Sendable {
         if i < line.upperBound {
             guard buffer[i] == 59 else { throw .badRequest("invalid character after the chunk size") }  // ';'
             guard line.upperBound - i <= limits.maxChunkExtensionBytes else { throw .badRequest("chunk extensions are too long") }
-            for j in (i + 1)..<line.upperBound where !ByteClass.isFieldValue(buffer[j]) {
-                _ = j
-                throw .badRequest("a control character in a chunk extension")
-            }
+            let bytes = buffer
+            let valid = bytes.withUnsafeBufferPointer { FieldRules.isValidChunkExtension($0, i..<line.upperBound) }
+            guard valid else { throw .badRequest("malformed chunk extension") }
         }
         start = line.upperBound + 2
         if size == 0 {
