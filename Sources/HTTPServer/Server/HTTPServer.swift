@@ -67,13 +67,16 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// Binds, listens and starts accepting.
     public func start() throws {
+        let startable = lock.withLock { !shuttingDown && boundPort == 0 }
+        guard startable else { throw StartError(description: "the server was already started") }
         _ = Self.ignoreSIGPIPE
         let fd = try Self.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
         listenFD = fd
         lock.withLock { boundPort = Self.localPort(fd) }
 
         let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: acceptQueue)
-        source.setEventHandler { [unowned self] in self.acceptConnections() }
+        // Strong captures: a started server keeps itself alive until `shutdown` cancels these.
+        source.setEventHandler { [self] in acceptConnections() }
         source.setCancelHandler { Glibc.close(fd) }
         acceptSource = source
         source.resume()
@@ -81,7 +84,7 @@ public final class HTTPServer: @unchecked Sendable {
         let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "parcours.http.sweeper"))
         let interval = DispatchTimeInterval.nanoseconds(Int(MonotonicClock.nanoseconds(configuration.timeoutSweepInterval)))
         timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(20))
-        timer.setEventHandler { [unowned self] in self.sweep() }
+        timer.setEventHandler { [self] in sweep() }
         sweeper = timer
         timer.resume()
     }
