@@ -42,6 +42,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // A server answering "ok", to measure the HTTP layer alone with wrk.
+        .executableTarget(name: "http-echo-bench", dependencies: ["HTTPServer"]),
         .testTarget(name: "HTTPServerTests", dependencies: [
             "HTTPServer", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),

@@ -28,6 +28,20 @@ public struct HTTPServerConfiguration: Sendable {
     /// Longest wait for a slow reader to accept more response bytes.
     public var writeTimeout: Double = 30
 
+    /// After a final response on a closing connection (an error, `Connection: close`), the
+    /// write side is shut and input is read and discarded for at most this long and this
+    /// many bytes before closing, so the client's unread bytes do not make the kernel reset
+    /// the connection and destroy the response.
+    public var lingerTimeout: Double = 1
+    public var lingerMaxBytes: Int = 64 * 1024
+    /// Bytes a client may pipeline while its previous request is being answered before the
+    /// server stops reading from it (back-pressure, not an error).
+    public var maxPipelinedBytes: Int = 256 * 1024
+    /// How often the deadlines of all connections are checked: the precision of every timeout.
+    public var timeoutSweepInterval: Double = 0.25
+    /// Pause in accepting after `accept` fails for lack of descriptors (EMFILE, ENFILE).
+    public var acceptBackoff: Double = 0.1
+
     /// Connections past this are refused (accepted and closed at once).
     public var maxConnections: Int = 4096
     /// Threads that run `HTTPResponder` calls (they may block on SQLite).
