@@ -20,14 +20,19 @@ public final class Application: HTTPResponder, @unchecked Sendable {
     }
 
     public func prepare(_ head: HTTPRequestHead) -> BodyDecision {
+        // An early refusal (before the body is read) is answered, counted and logged like any other.
+        func refuse(_ route: String, _ error: APIError) -> BodyDecision {
+            let requestId = nextId(head)
+            return .reject(finish(head: head, route: route, start: nil, response: Problem.render(error, requestId: requestId), requestId: requestId))
+        }
         switch router.match(method: head.method, path: head.path) {
         case .notFound:
-            return .reject(finish(head: head, route: "unmatched", start: nil, response: Problem.render(.notFound("The path \(head.path)"), requestId: nextId(head))))
+            return refuse("unmatched", .notFound("The path \(head.path)"))
         case .methodNotAllowed(let allowed):
-            return .reject(finish(head: head, route: "unmatched", start: nil, response: methodNotAllowed(allowed, head: head)))
+            return refuse("unmatched", methodNotAllowed(allowed, head: head))
         case .found(let route, _):
             if !route.isPublic, env.tokens.authenticate(head.headers["Authorization"], now: env.clock.now()) == nil {
-                return .reject(finish(head: head, route: route.pattern, start: nil, response: Problem.render(.unauthorized, requestId: nextId(head))))
+                return refuse(route.pattern, .unauthorized)
             }
             return .accept(maxBytes: route.maxBody)
         }
@@ -38,16 +43,15 @@ public final class Application: HTTPResponder, @unchecked Sendable {
         let requestId = nextId(request.head)
         let match = router.match(method: request.method, path: request.path)
         guard case .found(let route, let params) = match else {
-            if case .methodNotAllowed(let allowed) = match {
-                return finish(head: request.head, route: "unmatched", start: start, response: methodNotAllowed(allowed, head: request.head))
-            }
-            return finish(head: request.head, route: "unmatched", start: start, response: Problem.render(.notFound("The path \(request.path)"), requestId: requestId))
+            let error: APIError
+            if case .methodNotAllowed(let allowed) = match { error = methodNotAllowed(allowed, head: request.head) } else { error = .notFound("The path \(request.path)") }
+            return finish(head: request.head, route: "unmatched", start: start, response: Problem.render(error, requestId: requestId), requestId: requestId)
         }
         var principal: Principal?
         if !route.isPublic {
             principal = env.tokens.authenticate(request.headers["Authorization"], now: env.clock.now())
             if principal == nil {
-                return finish(head: request.head, route: route.pattern, start: start, response: Problem.render(.unauthorized, requestId: requestId))
+                return finish(head: request.head, route: route.pattern, start: start, response: Problem.render(.unauthorized, requestId: requestId), requestId: requestId)
             }
         }
         let ctx = RequestContext(request: request, params: params, requestId: requestId, app: env, principal: principal)
@@ -87,22 +91,20 @@ public final class Application: HTTPResponder, @unchecked Sendable {
         return response
     }
 
-    private func methodNotAllowed(_ allowed: [String], head: HTTPRequestHead) -> HTTPResponse {
-        var r = Problem.render(APIError(405, "method-not-allowed", "Method not allowed",
-                                        "\(head.method) is not allowed on \(head.path); allowed: \(allowed.joined(separator: ", ")).",
-                                        headers: [("Allow", allowed.joined(separator: ", "))]), requestId: nextId(head))
-        r.headers.set("Allow", allowed.joined(separator: ", "))
-        return r
+    private func methodNotAllowed(_ allowed: [String], head: HTTPRequestHead) -> APIError {
+        APIError(405, "method-not-allowed", "Method not allowed",
+                 "\(head.method) is not allowed on \(head.path); allowed: \(allowed.joined(separator: ", ")).",
+                 headers: [("Allow", allowed.joined(separator: ", "))])
     }
 
-    private func finish(head: HTTPRequestHead, route: String, start: UInt64?, response: HTTPResponse, requestId: String? = nil) -> HTTPResponse {
+    private func finish(head: HTTPRequestHead, route: String, start: UInt64?, response: HTTPResponse, requestId: String) -> HTTPResponse {
         var response = response
         let elapsed = start.map { Double(DispatchTime.now().uptimeNanoseconds - $0) / 1e9 } ?? 0
-        if let requestId { response.headers.set("X-Request-Id", requestId) }
+        response.headers.set("X-Request-Id", requestId)
         env.metrics.record(method: head.method, route: route, status: response.status, seconds: elapsed)
         if env.logger.logLevel <= .info {
             env.logger.info("request", metadata: [
-                "request_id": .string(requestId ?? "-"), "method": .string(head.method), "path": .string(head.path),
+                "request_id": .string(requestId), "method": .string(head.method), "path": .string(head.path),
                 "route": .string(route), "status": .stringConvertible(response.status),
                 "ms": .string(String(format: "%.2f", elapsed * 1000)), "remote": .string(head.remoteAddress),
             ])
