@@ -98,7 +98,12 @@ public enum Lifecycle {
             switch s {
             case .inFollowUp: return LifecycleState(status: .active)
             case .exitProposed: return LifecycleState(status: .exitProposed, statusBeforeExit: .active)
-            default: return state
+            // A follow-up recorded late (already over when its step was entered) left the participant active.
+            case .active: return state
+            default:
+                throw RuleViolation(rule: 7, code: "no_follow_up_to_interrupt",
+                    message: "Only the follow-up of an entered participant can be interrupted; this participant is \(s.rawValue).",
+                    remedy: "Nothing to interrupt.")
             }
 
         case .proposeExit:
