@@ -53,7 +53,7 @@ let package = Package(
         ]),
         .testTarget(name: "ExportsTests", dependencies: ["Exports", "ZIPFoundation"]),
         .testTarget(name: "APITests", dependencies: [
-            "API", "HTTPServer", "Storage", "Domain", "Exports", "ZIPFoundation",
+            "API", "HTTPServer", "Storage", "Domain", "Exports", "CParcoursZlib", "ZIPFoundation",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
