@@ -4,5 +4,7 @@ enum Routes {
         SystemRoutes.register(on: router, env: env)
         TokensRoutes.register(on: router)
         ParticipantsRoutes.register(on: router)
+        IndicatorsRoutes.register(on: router)
+        AlertsRoutes.register(on: router)
     }
 }
