@@ -5,11 +5,57 @@
 -- the PLIE in its protocol with the structure; NULL when no rhythm was agreed.
 ALTER TABLE referents ADD COLUMN expected_entries_per_year INTEGER CHECK (expected_entries_per_year IS NULL OR expected_entries_per_year >= 0);
 
--- The current exit of a participant: min(date) of their validated exits from their entry date.
-CREATE INDEX exits_participant_validated ON exits(participant_id, date) WHERE status = 'validated';
+-- The current exit of a participant: min(date) of their validated exits from their entry date,
+-- sought once per participant, so the index covers the whole lookup (status included).
+CREATE INDEX exits_participant_status_date ON exits(participant_id, status, date);
+-- The participants entered by a day, with their grouping, without reading their rows.
+CREATE INDEX participants_entry_grouping ON participants(entry_date, referent_id, operation_id) WHERE entry_date IS NOT NULL;
 -- Entries of a period: contracts by signature date.
 CREATE INDEX contracts_signed ON contracts(signed_on, participant_id);
 -- Follow-ups completed in a period.
 CREATE INDEX follow_ups_ends ON follow_ups(ends_on, participant_id);
+-- Gaps: a participant's open steps and latest step end, read from the index alone.
+CREATE INDEX steps_pathway ON steps(participant_id, status, actual_end, planned_end);
+-- Follow-ups in progress on a day, read from the index alone.
+CREATE INDEX follow_ups_pathway ON follow_ups(participant_id, starts_on, ends_on, interrupted_on);
 -- Admitted participants whose contract is late.
 CREATE INDEX participants_admitted ON participants(admitted_on) WHERE status = 'admitted';
+
+-- Interview compliance reads, for each participant-month, how many interviews are dated in the
+-- month. Counting them from `interviews` costs a seek per participant-month (over a million at
+-- the scale of a large PLIE); this table holds the counts, kept exact by the triggers below.
+-- `month` is year * 12 + (month - 1), so month arithmetic is integer arithmetic.
+CREATE TABLE interview_months (
+    participant_id INTEGER NOT NULL,
+    month          INTEGER NOT NULL,
+    count          INTEGER NOT NULL,
+    PRIMARY KEY (participant_id, month)
+) STRICT, WITHOUT ROWID;
+
+INSERT INTO interview_months (participant_id, month, count)
+SELECT participant_id, CAST(substr(date, 1, 4) AS INTEGER) * 12 + CAST(substr(date, 6, 2) AS INTEGER) - 1, count(*)
+FROM interviews GROUP BY 1, 2;
+
+CREATE TRIGGER interview_months_insert AFTER INSERT ON interviews
+BEGIN
+    INSERT INTO interview_months (participant_id, month, count)
+    VALUES (new.participant_id, CAST(substr(new.date, 1, 4) AS INTEGER) * 12 + CAST(substr(new.date, 6, 2) AS INTEGER) - 1, 1)
+    ON CONFLICT (participant_id, month) DO UPDATE SET count = count + 1;
+END;
+
+CREATE TRIGGER interview_months_delete AFTER DELETE ON interviews
+BEGIN
+    UPDATE interview_months SET count = count - 1
+    WHERE participant_id = old.participant_id
+      AND month = CAST(substr(old.date, 1, 4) AS INTEGER) * 12 + CAST(substr(old.date, 6, 2) AS INTEGER) - 1;
+END;
+
+CREATE TRIGGER interview_months_update AFTER UPDATE OF participant_id, date ON interviews
+BEGIN
+    UPDATE interview_months SET count = count - 1
+    WHERE participant_id = old.participant_id
+      AND month = CAST(substr(old.date, 1, 4) AS INTEGER) * 12 + CAST(substr(old.date, 6, 2) AS INTEGER) - 1;
+    INSERT INTO interview_months (participant_id, month, count)
+    VALUES (new.participant_id, CAST(substr(new.date, 1, 4) AS INTEGER) * 12 + CAST(substr(new.date, 6, 2) AS INTEGER) - 1, 1)
+    ON CONFLICT (participant_id, month) DO UPDATE SET count = count + 1;
+END;

@@ -78,6 +78,19 @@ public enum Indicators {
         return isInPathway(entry: entry, exit: exit, on: first) && isInPathway(entry: entry, exit: exit, on: last)
     }
 
+    /// A calendar month as one integer, `year * 12 + month - 1`, so month ranges are integer ranges.
+    public static func monthNumber(_ day: Day) -> Int { day.year * 12 + day.month - 1 }
+
+    /// The first month wholly in pathway for an entry on `entry`: its own month when it starts on
+    /// the 1st, else the next one. With `lastWholeMonth`, the months M for which
+    /// `countsForCompliance` holds are exactly those from `max(firstWholeMonth, period's first)`
+    /// to `min(lastWholeMonth, period's last)` (the SQL counts them this way).
+    public static func firstWholeMonth(entry: Day) -> Int { monthNumber(entry) + (entry.day == 1 ? 0 : 1) }
+
+    /// The last month wholly in pathway for a current exit on `exit`: its own month when the exit
+    /// falls on its last day, else the month before.
+    public static func lastWholeMonth(exit: Day) -> Int { monthNumber(exit) - (exit == exit.lastOfMonth ? 0 : 1) }
+
     /// A counted month complies when it holds at least the minimum of interviews dated in it.
     public static func monthComplies(interviews: Int, minimum: Int) -> Bool { interviews >= minimum }
 }
@@ -96,6 +109,14 @@ public struct IndicatorPeriod: Equatable, Sendable {
 
     /// Number of days, both ends included.
     public var days: Int { from.days(until: to) + 1 }
+
+    /// The month numbers (`Indicators.monthNumber`) of the first and last months lying wholly
+    /// within the period; first > last when there is none.
+    public var wholeMonthNumbers: (first: Int, last: Int) {
+        let months = wholeMonths
+        guard let first = months.first, let last = months.last else { return (1, 0) }
+        return (Indicators.monthNumber(first.first), Indicators.monthNumber(last.first))
+    }
 
     /// The calendar months lying wholly within the period, as (first day, last day).
     public var wholeMonths: [(first: Day, last: Day)] {

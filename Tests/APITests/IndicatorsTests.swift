@@ -266,6 +266,20 @@ struct IndicatorsTests {
         #expect(partial?["interview_compliance"]?["months"] == 2, "only February lies wholly in the period")
     }
 
+    @Test("the monthly interview counts follow interviews moved to another month or deleted")
+    func interviewCountsFollowChanges() throws {
+        let t = try TestApp(today: "2026-06-30")
+        let (data, referent) = Self.small(t)
+        let a = data.participant(referent, entry: "2025-01-01")
+        data.interview(a, "2025-01-05"); data.interview(a, "2025-02-06"); data.interview(a, "2025-02-07")
+        func compliant() -> JSON? { t.get("/v1/indicators?from=2025-01-01&to=2025-02-28").json["overall"]?["interview_compliance"]?["compliant_months"] }
+        #expect(compliant() == 1)
+        data.execute("UPDATE interviews SET date = '2025-01-20' WHERE date = '2025-02-07'")
+        #expect(compliant() == 1, "January now complies, February no longer")
+        data.execute("DELETE FROM interviews WHERE date = '2025-01-20'")
+        #expect(compliant() == 0)
+    }
+
     // MARK: Access
 
     @Test("a referent's token sees only their own block; another referent's filter is 403")

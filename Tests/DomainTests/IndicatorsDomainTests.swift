@@ -77,4 +77,25 @@ struct IndicatorsDomainTests {
         #expect(!Deadlines.isFollowUpCompleted(endsOn: end, interruptedOn: Day("2025-03-01")!, on: end))
         #expect(!Deadlines.isFollowUpInProgress(startsOn: start, endsOn: end, interruptedOn: Day("2025-03-01")!, on: Day("2025-03-01")!))
     }
+
+    @Test("the whole months between firstWholeMonth and lastWholeMonth are exactly those that count for compliance")
+    func wholeMonthBounds() {
+        let period = IndicatorPeriod(from: Day("2024-01-15")!, to: Day("2025-12-31")!)
+        let whole = period.wholeMonthNumbers
+        for entryOffset in stride(from: 0, to: 800, by: 3) {
+            let entry = Day("2023-12-01")!.adding(days: entryOffset)
+            for exitOffset in [nil, 0, 1, 27, 28, 29, 30, 31, 45, 59, 60, 61, 300] as [Int?] {
+                let exit = exitOffset.map { entry.adding(days: $0) }
+                let first = max(Indicators.firstWholeMonth(entry: entry), whole.first)
+                let last = min(exit.map { Indicators.lastWholeMonth(exit: $0) } ?? whole.last, whole.last)
+                var month = period.from.firstOfMonth
+                var expected: [Int] = []
+                while month <= period.to {
+                    if Indicators.countsForCompliance(entry: entry, exit: exit, month: month, period: period) { expected.append(Indicators.monthNumber(month)) }
+                    month = month.lastOfMonth.adding(days: 1)
+                }
+                #expect(Array(first...max(first, last)).filter { $0 <= last } == expected, "entry \(entry) exit \(String(describing: exit))")
+            }
+        }
+    }
 }

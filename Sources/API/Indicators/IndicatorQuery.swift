@@ -22,11 +22,9 @@ struct IndicatorQuery {
         args["to"] = period.to.description
         args["min_interviews"] = settings.minInterviewsPerMonth
         for (k, v) in PathwaySQL.cutoffs(on: period.to, settings: settings) { args[k] = v }
-        let months = period.wholeMonths
-        for (i, m) in months.enumerated() { args["m\(i)f"] = m.first.description; args["m\(i)l"] = m.last.description }
         let arguments = StatementArguments(args)
 
-        func each(_ sql: String, _ body: (Row, inout IndicatorCounts) -> Void) throws {
+        func each(_ sql: String, arguments: StatementArguments = arguments, _ body: (Row, inout IndicatorCounts) -> Void) throws {
             let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
             while let row = try rows.next() {
                 let cell = IndicatorCell(referentId: row["rid"], operationId: row["oid"])
@@ -72,39 +70,47 @@ struct IndicatorQuery {
             FROM contracts x \(scoped) WHERE x.signed_on BETWEEN :from AND :to AND \(scope.sql) GROUP BY 1, 2
             """) { row, c in c.entries += row["n"]; c.addIds("entries", row["i"]) }
 
-        // The pathway facts, once per participant in pathway at some day of the period.
-        let monthRows = months.indices.map { "SELECT :m\($0)f, :m\($0)l" }.joined(separator: " UNION ALL ")
+        // The pathway facts, once per participant in pathway at some day of the period. The current
+        // exit is sought once per participant entered by `to` (the costly part: keep it a covering seek);
+        // interview compliance reads the monthly counts of `interview_months` between the first and
+        // last months wholly in pathway and in the period.
+        let whole = period.wholeMonthNumbers
+        args["first_month"] = whole.first
+        args["last_month"] = whole.last
+        let pathwayArguments = StatementArguments(args)
+        let joinReferent = scope.needsReferent ? "JOIN referents r ON r.id = p.referent_id" : ""
         try each("""
-            WITH cur AS MATERIALIZED (
-                SELECT p.id, p.referent_id, p.operation_id, p.entry_date, \(PathwaySQL.currentExit) AS exit_date,
-                       coalesce(o.min_interviews_per_month, :min_interviews) AS minimum
-                FROM participants p JOIN referents r ON r.id = p.referent_id LEFT JOIN operations o ON o.id = p.operation_id
+            WITH cur AS (
+                SELECT p.id, p.referent_id, p.operation_id, p.entry_date, \(PathwaySQL.currentExit) AS exit_date
+                FROM participants p \(joinReferent)
                 WHERE p.entry_date <= :to AND \(scope.sql)),
-            inp AS MATERIALIZED (
-                SELECT *, (exit_date IS NULL OR exit_date >= :to) AS on_to FROM cur WHERE exit_date IS NULL OR exit_date >= :from),
-            months(first, last) AS (\(months.isEmpty ? "SELECT NULL, NULL WHERE 0" : monthRows)),
-            pm AS (
-                SELECT p.id, count(*) AS months,
-                       sum((SELECT count(*) FROM interviews i WHERE i.participant_id = p.id AND i.date BETWEEN m.first AND m.last) >= p.minimum) AS compliant
-                FROM inp p JOIN months m ON p.entry_date <= m.first AND (p.exit_date IS NULL OR p.exit_date >= m.last)
-                GROUP BY p.id),
+            inp AS MATERIALIZED (SELECT * FROM cur WHERE exit_date IS NULL OR exit_date >= :from),
+            span AS MATERIALIZED (
+                SELECT inp.*, (exit_date IS NULL OR exit_date >= :to) AS on_to,
+                       coalesce((SELECT o.min_interviews_per_month FROM operations o WHERE o.id = inp.operation_id), :min_interviews) AS minimum,
+                       max(\(PathwaySQL.firstWholeMonth(entry: "entry_date")), :first_month) AS fm,
+                       CASE WHEN exit_date IS NULL THEN :last_month ELSE min(\(PathwaySQL.lastWholeMonth(exit: "exit_date")), :last_month) END AS lm
+                FROM inp),
             facts AS (
                 SELECT p.id AS pid, p.referent_id AS rid, p.operation_id AS oid, p.on_to,
-                       coalesce(pm.months, 0) AS months, coalesce(pm.compliant, 0) AS compliant,
+                       max(0, p.lm - p.fm + 1) AS months,
+                       CASE WHEN p.lm < p.fm THEN 0 WHEN p.minimum <= 0 THEN p.lm - p.fm + 1
+                            ELSE (SELECT count(*) FROM interview_months im
+                                  WHERE im.participant_id = p.id AND im.month BETWEEN p.fm AND p.lm AND im.count >= p.minimum) END AS compliant,
                        CASE WHEN p.on_to THEN \(PathwaySQL.hasGap) ELSE 0 END AS gap,
                        CASE WHEN p.on_to THEN (SELECT count(*) FROM follow_ups f
                             WHERE f.participant_id = p.id AND \(PathwaySQL.followUpInProgress(on: ":to"))) ELSE 0 END AS fu,
                        CASE WHEN p.on_to THEN (SELECT count(*) FROM follow_ups f
                             WHERE f.participant_id = p.id AND \(PathwaySQL.followUpInProgress(on: ":to"))
                               AND \(PathwaySQL.contactOverdue(on: ":to"))) ELSE 0 END AS overdue
-                FROM inp p LEFT JOIN pm ON pm.id = p.id)
+                FROM span p)
             SELECT rid, oid, count(*) AS followed, sum(on_to) AS caseload, sum(months) AS months, sum(compliant) AS compliant,
                    sum(gap) AS gaps, sum(fu) AS fu, sum(overdue) AS overdue,
                    \(ids("pid")) AS i_followed, \(ids("CASE WHEN on_to THEN pid END")) AS i_caseload,
                    \(ids("CASE WHEN compliant < months THEN pid END")) AS i_noncompliant, \(ids("CASE WHEN gap THEN pid END")) AS i_gap,
                    \(ids("CASE WHEN fu > 0 THEN pid END")) AS i_fu, \(ids("CASE WHEN overdue > 0 THEN pid END")) AS i_overdue
             FROM facts GROUP BY rid, oid
-            """) { row, c in
+            """, arguments: pathwayArguments) { row, c in
             c.followed += row["followed"]; c.caseload += row["caseload"]
             c.complianceMonths += row["months"]; c.compliantMonths += row["compliant"]
             c.gaps += row["gaps"]; c.followUpsInProgress += row["fu"]; c.overdueContacts += row["overdue"]

@@ -10,7 +10,7 @@ import GRDB
 /// Every fragment is over a participants table aliased `p`.
 enum PathwaySQL {
     /// The current exit (`Indicators.currentExit`): the earliest validated exit dated on or after
-    /// the current entry. Seeks `exits_participant_validated`.
+    /// the current entry. Seeks `exits_participant_status_date`.
     static let currentExit = """
         (SELECT min(e.date) FROM exits e WHERE e.participant_id = p.id AND e.status = 'validated' AND e.date >= p.entry_date)
         """
@@ -18,6 +18,19 @@ enum PathwaySQL {
     /// `Indicators.isInPathway(entry:exit:on:)`, given an expression for the current exit.
     static func inPathway(exit: String, on day: String) -> String {
         "(p.entry_date <= \(day) AND (\(exit) IS NULL OR \(exit) >= \(day)))"
+    }
+
+    /// `Indicators.monthNumber` of a date expression.
+    static func monthNumber(_ date: String) -> String {
+        "(CAST(substr(\(date), 1, 4) AS INTEGER) * 12 + CAST(substr(\(date), 6, 2) AS INTEGER) - 1)"
+    }
+
+    /// `Indicators.firstWholeMonth`.
+    static func firstWholeMonth(entry: String) -> String { "(\(monthNumber(entry)) + (substr(\(entry), 9, 2) <> '01'))" }
+
+    /// `Indicators.lastWholeMonth` (date() is only called for days 28 to 31, to find a month's last day).
+    static func lastWholeMonth(exit: String) -> String {
+        "(\(monthNumber(exit)) - CASE WHEN substr(\(exit), 9, 2) < '28' THEN 1 WHEN substr(date(\(exit), '+1 day'), 9, 2) = '01' THEN 0 ELSE 1 END)"
     }
 
     /// `Deadlines.hasGap`: no planned or ongoing step, and the last activity (entry, or the latest
@@ -76,6 +89,8 @@ struct CaseloadScope {
     var referentOnly: Int64?
     /// Only one structure (a structure manager).
     var structureOnly: Int64?
+    /// Whether the conditions name the referent (`r`), so queries join it only then.
+    var needsReferent = false
 
     var sql: String { conditions.isEmpty ? "1" : conditions.joined(separator: " AND ") }
 
@@ -114,9 +129,13 @@ struct CaseloadScope {
             if let referentStructure, referentStructure != own { throw APIError.forbidden("This referent belongs to another structure.") }
             scope.structureOnly = own
             scope.conditions.append("r.structure_id = :scope_structure"); scope.arguments["scope_structure"] = own
+            scope.needsReferent = true
         }
         if let referentId { scope.conditions.append("p.referent_id = :referent_id"); scope.arguments["referent_id"] = referentId }
-        if let structureId { scope.conditions.append("r.structure_id = :structure_id"); scope.arguments["structure_id"] = structureId }
+        if let structureId {
+            scope.conditions.append("r.structure_id = :structure_id"); scope.arguments["structure_id"] = structureId
+            scope.needsReferent = true
+        }
         if let operationId { scope.conditions.append("p.operation_id = :operation_id"); scope.arguments["operation_id"] = operationId }
         return scope
     }
