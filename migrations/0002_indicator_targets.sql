@@ -59,3 +59,58 @@ BEGIN
     VALUES (new.participant_id, CAST(substr(new.date, 1, 4) AS INTEGER) * 12 + CAST(substr(new.date, 6, 2) AS INTEGER) - 1, 1)
     ON CONFLICT (participant_id, month) DO UPDATE SET count = count + 1;
 END;
+
+-- The current pathway of every participant who entered: their entry date and their current exit,
+-- the earliest validated exit dated on or after that entry (docs/INDICATORS.md). Finding it for
+-- each participant at every request would cost a seek per participant ever entered; kept here by
+-- the triggers below, "in pathway at some day of [from, to]" is a range of an index, and the
+-- cost follows the participants of the period, not the programme's whole history.
+CREATE TABLE current_pathways (
+    participant_id INTEGER PRIMARY KEY REFERENCES participants(id),
+    entry_date     TEXT NOT NULL,
+    exit_date      TEXT
+) STRICT;
+CREATE INDEX current_pathways_open ON current_pathways(coalesce(exit_date, '9999-12-31'), entry_date);
+
+INSERT INTO current_pathways (participant_id, entry_date, exit_date)
+SELECT p.id, p.entry_date,
+       (SELECT min(e.date) FROM exits e WHERE e.participant_id = p.id AND e.status = 'validated' AND e.date >= p.entry_date)
+FROM participants p WHERE p.entry_date IS NOT NULL;
+
+CREATE TRIGGER current_pathways_participant_insert AFTER INSERT ON participants WHEN new.entry_date IS NOT NULL
+BEGIN
+    INSERT OR REPLACE INTO current_pathways (participant_id, entry_date, exit_date)
+    VALUES (new.id, new.entry_date,
+            (SELECT min(e.date) FROM exits e WHERE e.participant_id = new.id AND e.status = 'validated' AND e.date >= new.entry_date));
+END;
+
+CREATE TRIGGER current_pathways_participant_entry AFTER UPDATE OF entry_date ON participants
+BEGIN
+    DELETE FROM current_pathways WHERE participant_id = old.id AND new.entry_date IS NULL;
+    INSERT OR REPLACE INTO current_pathways (participant_id, entry_date, exit_date)
+    SELECT new.id, new.entry_date,
+           (SELECT min(e.date) FROM exits e WHERE e.participant_id = new.id AND e.status = 'validated' AND e.date >= new.entry_date)
+    WHERE new.entry_date IS NOT NULL;
+END;
+
+CREATE TRIGGER current_pathways_exit_insert AFTER INSERT ON exits
+BEGIN
+    UPDATE current_pathways SET exit_date =
+        (SELECT min(e.date) FROM exits e WHERE e.participant_id = new.participant_id AND e.status = 'validated' AND e.date >= current_pathways.entry_date)
+    WHERE participant_id = new.participant_id;
+END;
+
+CREATE TRIGGER current_pathways_exit_update AFTER UPDATE OF status, date, participant_id ON exits
+BEGIN
+    UPDATE current_pathways SET exit_date =
+        (SELECT min(e.date) FROM exits e WHERE e.participant_id = current_pathways.participant_id AND e.status = 'validated'
+                                          AND e.date >= current_pathways.entry_date)
+    WHERE participant_id IN (old.participant_id, new.participant_id);
+END;
+
+CREATE TRIGGER current_pathways_exit_delete AFTER DELETE ON exits
+BEGIN
+    UPDATE current_pathways SET exit_date =
+        (SELECT min(e.date) FROM exits e WHERE e.participant_id = old.participant_id AND e.status = 'validated' AND e.date >= current_pathways.entry_date)
+    WHERE participant_id = old.participant_id;
+END;

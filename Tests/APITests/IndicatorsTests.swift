@@ -280,6 +280,25 @@ struct IndicatorsTests {
         #expect(compliant() == 0)
     }
 
+    @Test("the current pathway follows exits proposed then validated, moved, and a re-entry after an exit")
+    func currentPathwayFollowsChanges() throws {
+        let t = try TestApp(today: "2026-06-30")
+        let (data, referent) = Self.small(t)
+        let a = data.participant(referent, entry: "2025-01-01")
+        func caseload() -> JSON? { t.get("/v1/indicators?from=2026-01-01&to=2026-06-30").json["overall"]?["active_caseload"]?["value"] }
+        let exit = data.exit(a, .cdi, "2026-03-01", status: "proposed")
+        #expect(caseload() == 1, "a proposed exit does not end the pathway")
+        data.execute("UPDATE exits SET status = 'validated' WHERE id = ?", [exit])
+        #expect(caseload() == 0)
+        data.execute("UPDATE exits SET date = '2026-06-30' WHERE id = ?", [exit])
+        #expect(caseload() == 1, "in pathway on the exit day")
+        data.execute("UPDATE exits SET date = '2026-03-01' WHERE id = ?", [exit])
+        data.execute("UPDATE participants SET entry_date = '2026-05-01' WHERE id = ?", [a])
+        #expect(caseload() == 1, "the earlier exit closed an earlier pathway")
+        data.execute("UPDATE exits SET status = 'rejected' WHERE id = ?", [exit])
+        #expect(caseload() == 1)
+    }
+
     // MARK: Access
 
     @Test("a referent's token sees only their own block; another referent's filter is 403")

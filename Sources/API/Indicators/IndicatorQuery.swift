@@ -70,8 +70,8 @@ struct IndicatorQuery {
             FROM contracts x \(scoped) WHERE x.signed_on BETWEEN :from AND :to AND \(scope.sql) GROUP BY 1, 2
             """) { row, c in c.entries += row["n"]; c.addIds("entries", row["i"]) }
 
-        // The pathway facts, once per participant in pathway at some day of the period. The current
-        // exit is sought once per participant entered by `to` (the costly part: keep it a covering seek);
+        // The pathway facts, once per participant in pathway at some day of the period (a range of
+        // `current_pathways_open`, so the cost follows the period's participants, not the history);
         // interview compliance reads the monthly counts of `interview_months` between the first and
         // last months wholly in pathway and in the period.
         let whole = period.wholeMonthNumbers
@@ -81,16 +81,15 @@ struct IndicatorQuery {
         let joinReferent = scope.needsReferent ? "JOIN referents r ON r.id = p.referent_id" : ""
         try each("""
             WITH cur AS (
-                SELECT p.id, p.referent_id, p.operation_id, p.entry_date, \(PathwaySQL.currentExit) AS exit_date
-                FROM participants p \(joinReferent)
-                WHERE p.entry_date <= :to AND \(scope.sql)),
-            inp AS MATERIALIZED (SELECT * FROM cur WHERE exit_date IS NULL OR exit_date >= :from),
+                SELECT p.id, p.referent_id, p.operation_id, cp.entry_date, cp.exit_date
+                FROM current_pathways cp JOIN participants p ON p.id = cp.participant_id \(joinReferent)
+                WHERE \(PathwaySQL.overlapsPeriod) AND \(scope.sql)),
             span AS MATERIALIZED (
-                SELECT inp.*, (exit_date IS NULL OR exit_date >= :to) AS on_to,
-                       coalesce((SELECT o.min_interviews_per_month FROM operations o WHERE o.id = inp.operation_id), :min_interviews) AS minimum,
+                SELECT cur.*, (exit_date IS NULL OR exit_date >= :to) AS on_to,
+                       coalesce((SELECT o.min_interviews_per_month FROM operations o WHERE o.id = cur.operation_id), :min_interviews) AS minimum,
                        max(\(PathwaySQL.firstWholeMonth(entry: "entry_date")), :first_month) AS fm,
                        CASE WHEN exit_date IS NULL THEN :last_month ELSE min(\(PathwaySQL.lastWholeMonth(exit: "exit_date")), :last_month) END AS lm
-                FROM inp),
+                FROM cur),
             facts AS (
                 SELECT p.id AS pid, p.referent_id AS rid, p.operation_id AS oid, p.on_to,
                        max(0, p.lm - p.fm + 1) AS months,

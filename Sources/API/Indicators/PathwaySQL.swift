@@ -9,16 +9,12 @@ import GRDB
 ///
 /// Every fragment is over a participants table aliased `p`.
 enum PathwaySQL {
-    /// The current exit (`Indicators.currentExit`): the earliest validated exit dated on or after
-    /// the current entry. Seeks `exits_participant_status_date`.
-    static let currentExit = """
-        (SELECT min(e.date) FROM exits e WHERE e.participant_id = p.id AND e.status = 'validated' AND e.date >= p.entry_date)
-        """
-
-    /// `Indicators.isInPathway(entry:exit:on:)`, given an expression for the current exit.
-    static func inPathway(exit: String, on day: String) -> String {
-        "(p.entry_date <= \(day) AND (\(exit) IS NULL OR \(exit) >= \(day)))"
-    }
+    /// The participants whose current pathway overlaps `[:from, :to]` (`Indicators.isInPathway(during:)`),
+    /// over `current_pathways cp`: a range of the index `current_pathways_open`. The current exit
+    /// (`Indicators.currentExit`: the earliest validated exit dated on or after the current entry)
+    /// is kept in `current_pathways` by the triggers of migrations/0002, which hold its one SQL text.
+    /// "In pathway on D" is the period [D, D].
+    static let overlapsPeriod = "coalesce(cp.exit_date, '9999-12-31') >= :from AND cp.entry_date <= :to"
 
     /// `Indicators.monthNumber` of a date expression.
     static func monthNumber(_ date: String) -> String {

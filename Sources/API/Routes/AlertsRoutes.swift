@@ -38,6 +38,9 @@ enum AlertsRoutes {
             var args = scope.arguments
             for (k, v) in PathwaySQL.cutoffs(on: today, settings: settings) { args[k] = v }
             args["day"] = today.description
+            // "In pathway today" is the period [today, today] of `PathwaySQL.overlapsPeriod`.
+            args["from"] = today.description
+            args["to"] = today.description
             args["month_first"] = today.firstOfMonth.description
             args["min_interviews"] = settings.minInterviewsPerMonth
             args["max_cutoff"] = Deadlines.maxLengthCutoff(on: today, settings: settings).description
@@ -61,8 +64,11 @@ enum AlertsRoutes {
         }))]))
     }
 
-    /// The participants in pathway today (`Indicators.isInPathway`).
-    static let inPathwayToday = PathwaySQL.inPathway(exit: PathwaySQL.currentExit, on: ":day")
+    /// The participants in pathway today (`Indicators.isInPathway`), from the index of current pathways.
+    static let inPathwayToday = """
+        FROM current_pathways cp JOIN participants p ON p.id = cp.participant_id JOIN referents r ON r.id = p.referent_id
+        WHERE \(PathwaySQL.overlapsPeriod)
+        """
 
     /// The SQL of one kind: rows with `pid`, `rid` and what `make` needs.
     static func query(_ kind: AlertKind, scope: String) -> String {
@@ -71,19 +77,20 @@ enum AlertsRoutes {
         case .interviewsBelowMinimum:
             return """
                 SELECT * FROM (
-                    SELECT p.id AS pid, p.referent_id AS rid, coalesce(o.min_interviews_per_month, :min_interviews) AS minimum,
+                    SELECT p.id AS pid, p.referent_id AS rid,
+                           coalesce((SELECT o.min_interviews_per_month FROM operations o WHERE o.id = p.operation_id), :min_interviews) AS minimum,
                            (SELECT count(*) FROM interviews i WHERE i.participant_id = p.id AND i.date BETWEEN :month_first AND :day) AS n
-                    \(from) LEFT JOIN operations o ON o.id = p.operation_id
-                    WHERE \(inPathwayToday) AND \(scope))
+                    \(inPathwayToday) AND \(scope))
                 WHERE n < minimum
                 """
         case .followUpContactOverdue:
             return """
                 SELECT p.id AS pid, p.referent_id AS rid, f.starts_on,
                        (SELECT max(c.date) FROM follow_up_contacts c WHERE c.follow_up_id = f.id AND c.date <= :day) AS last_contact
-                \(from) JOIN follow_ups f ON f.participant_id = p.id
-                WHERE \(PathwaySQL.followUpInProgress(on: ":day")) AND \(PathwaySQL.contactOverdue(on: ":day"))
-                  AND \(inPathwayToday) AND \(scope)
+                FROM current_pathways cp JOIN participants p ON p.id = cp.participant_id JOIN referents r ON r.id = p.referent_id
+                     JOIN follow_ups f ON f.participant_id = p.id
+                WHERE \(PathwaySQL.overlapsPeriod) AND \(PathwaySQL.followUpInProgress(on: ":day"))
+                  AND \(PathwaySQL.contactOverdue(on: ":day")) AND \(scope)
                 """
         case .followUpEnded:
             return """
@@ -103,10 +110,7 @@ enum AlertsRoutes {
                 WHERE \(PathwaySQL.positioningPending) AND \(scope)
                 """
         case .pathwayGap:
-            return """
-                SELECT p.id AS pid, p.referent_id AS rid, \(PathwaySQL.lastActivity) AS last_activity
-                \(from) WHERE \(inPathwayToday) AND \(PathwaySQL.hasGap) AND \(scope)
-                """
+            return "SELECT p.id AS pid, p.referent_id AS rid, \(PathwaySQL.lastActivity) AS last_activity \(inPathwayToday) AND \(PathwaySQL.hasGap) AND \(scope)"
         case .exitAwaitingCommittee:
             return """
                 SELECT p.id AS pid, p.referent_id AS rid, x.type, x.date, substr(coalesce(x.created_at, p.updated_at), 1, 10) AS proposed
@@ -114,7 +118,7 @@ enum AlertsRoutes {
                 WHERE p.status = 'exit_proposed' AND \(scope)
                 """
         case .pathwayOverMaxLength:
-            return "SELECT p.id AS pid, p.referent_id AS rid, p.entry_date \(from) WHERE p.entry_date <= :max_cutoff AND \(inPathwayToday) AND \(scope)"
+            return "SELECT p.id AS pid, p.referent_id AS rid, p.entry_date \(inPathwayToday) AND p.entry_date <= :max_cutoff AND \(scope)"
         }
     }
 
