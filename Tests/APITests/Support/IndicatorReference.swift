@@ -8,6 +8,18 @@ struct IndicatorReference {
     let from: Day
     let to: Day
     let settings = Settings()
+    /// The current exit of each participant, computed once (the day loops ask for it often).
+    private let exits: [Int64: Day]
+
+    init(data: IndicatorData, from: Day, to: Day) {
+        self.data = data; self.from = from; self.to = to
+        var exits: [Int64: Day] = [:]
+        for p in data.participants {
+            guard let entry = p.entry else { continue }
+            exits[p.id] = data.exits.filter { $0.participant == p.id && $0.status == "validated" && $0.date >= entry }.map(\.date).min()
+        }
+        self.exits = exits
+    }
 
     /// The figures of one block.
     struct Figures: Equatable, CustomStringConvertible {
@@ -30,10 +42,7 @@ struct IndicatorReference {
     }
 
     /// The current exit: the earliest validated exit on or after the entry.
-    func currentExit(_ p: IndicatorData.Participant) -> Day? {
-        guard let entry = p.entry else { return nil }
-        return data.exits.filter { $0.participant == p.id && $0.status == "validated" && $0.date >= entry }.map(\.date).min()
-    }
+    func currentExit(_ p: IndicatorData.Participant) -> Day? { exits[p.id] }
 
     func inPathway(_ p: IndicatorData.Participant, _ day: Day) -> Bool {
         guard let entry = p.entry, entry <= day else { return false }
@@ -45,9 +54,39 @@ struct IndicatorReference {
         data.operations.first { $0.id == p.operation }?.minInterviews ?? settings.minInterviewsPerMonth
     }
 
+    /// The figures of a group of participants: the sum of each one's own (every figure is a count
+    /// attributed to one participant).
     func figures(_ include: (IndicatorData.Participant) -> Bool) -> Figures {
+        var total = Figures()
+        for p in data.participants where include(p) {
+            guard let f = perParticipant[p.id] else { continue }
+            total.exits += f.exits; total.positive += f.positive; total.administrative += f.administrative; total.other += f.other
+            for (k, v) in f.days { total.days[k, default: []] += v }
+            total.entries += f.entries; total.caseload += f.caseload; total.months += f.months; total.compliant += f.compliant
+            total.inProgress += f.inProgress; total.completed += f.completed; total.overdue += f.overdue
+            total.gaps += f.gaps; total.delays += f.delays; total.pending += f.pending; total.followed += f.followed
+        }
+        return total
+    }
+
+    /// The figures of one participant, by brute force.
+    static func compute(_ data: IndicatorData, _ people: [IndicatorData.Participant], from: Day, to: Day,
+                        exitOf: [Int64: Day], settings: Settings) -> Figures {
         var f = Figures()
-        let people = data.participants.filter(include)
+        func inPathway(_ p: IndicatorData.Participant, _ day: Day) -> Bool {
+            guard let entry = p.entry, entry <= day else { return false }
+            if let exit = exitOf[p.id], exit < day { return false }
+            return true
+        }
+        func minimum(_ p: IndicatorData.Participant) -> Int {
+            data.operations.first { $0.id == p.operation }?.minInterviews ?? settings.minInterviewsPerMonth
+        }
+        func days(_ a: Day, _ b: Day) -> [Day] {
+            var out: [Day] = []
+            var d = a
+            while d <= b { out.append(d); d = d.adding(days: 1) }
+            return out
+        }
         let ids = Set(people.map(\.id))
         let period = days(from, to)
         for e in data.exits where ids.contains(e.participant) && e.status == "validated" && e.date >= from && e.date <= to {
@@ -103,6 +142,19 @@ struct IndicatorReference {
         }.count
         return f
     }
+
+    /// Each participant's figures, computed once.
+    private var perParticipant: [Int64: Figures] {
+        if let cached = cache.value { return cached }
+        var out: [Int64: Figures] = [:]
+        for p in data.participants {
+            out[p.id] = Self.compute(data, [p], from: from, to: to, exitOf: exits, settings: settings)
+        }
+        cache.value = out
+        return out
+    }
+    private let cache = Cache()
+    private final class Cache { var value: [Int64: Figures]? }
 
     /// Reads the same figures from a block of the API's answer.
     static func read(_ block: JSON) -> Figures {
