@@ -24,6 +24,7 @@ struct AlertsTests {
     }
 
     /// A participant with an open step, so that only the alert under test shows.
+    @discardableResult
     static func busy(_ data: IndicatorData, _ referent: Int64, entry: String = "2026-01-05", status: String = "active") -> Int64 {
         let id = data.participant(referent, status: status, entry: entry)
         data.step(id, status: "ongoing", actualStart: entry)
@@ -90,12 +91,11 @@ struct AlertsTests {
         let (t, data, referent) = try Self.setUp()
         let id = data.participant(referent, entry: "2026-01-05")
         data.step(id, status: "completed", actualStart: "2026-02-01", actualEnd: "2026-05-10")
-        let fresh = data.participant(referent, entry: "2026-06-01")  // 29 days after entry: no gap yet
+        data.participant(referent, entry: "2026-06-01")  // 29 days after entry: no gap yet
         #expect(Self.alerts(t, .pathwayGap).map(\.0) == [String(id)])
         #expect(Self.alerts(t, .pathwayGap).first?.1 == "2026-06-09")
         data.step(id, status: "planned", plannedStart: "2026-07-10")
         #expect(Self.alerts(t, .pathwayGap).isEmpty)
-        _ = fresh
     }
 
     @Test("exit_awaiting_committee: an exit proposal waits for the comité de suivi, since its proposal; gone once decided")

@@ -5,7 +5,7 @@ import GRDB
 /// so the rows read stay in SQLite and Swift only sums a few hundred cells.
 ///
 /// The pathway facts (caseload, interview compliance, gaps, follow-ups in progress, followed)
-/// are computed once per participant in the `inp` CTE, over the participants whose current
+/// are computed once per participant in the `span` CTE, over the participants whose current
 /// pathway overlaps the period; exits, entries, completed follow-ups, late contracts and
 /// pending positionings come from range scans of their own indexes.
 struct IndicatorQuery {
@@ -17,14 +17,17 @@ struct IndicatorQuery {
 
     func run(_ db: Database) throws -> [IndicatorCell: IndicatorCounts] {
         var cells: [IndicatorCell: IndicatorCounts] = [:]
-        var args = scope.arguments
+        var args = scope.arguments  // named: a fragment may name a day several times
         args["from"] = period.from.description
         args["to"] = period.to.description
         args["min_interviews"] = settings.minInterviewsPerMonth
         for (k, v) in PathwaySQL.cutoffs(on: period.to, settings: settings) { args[k] = v }
+        let whole = period.wholeMonthNumbers
+        args["first_month"] = whole.first
+        args["last_month"] = whole.last
         let arguments = StatementArguments(args)
 
-        func each(_ sql: String, arguments: StatementArguments = arguments, _ body: (Row, inout IndicatorCounts) -> Void) throws {
+        func each(_ sql: String, _ body: (Row, inout IndicatorCounts) -> Void) throws {
             let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
             while let row = try rows.next() {
                 let cell = IndicatorCell(referentId: row["rid"], operationId: row["oid"])
@@ -74,10 +77,6 @@ struct IndicatorQuery {
         // `current_pathways_open`, so the cost follows the period's participants, not the history);
         // interview compliance reads the monthly counts of `interview_months` between the first and
         // last months wholly in pathway and in the period.
-        let whole = period.wholeMonthNumbers
-        args["first_month"] = whole.first
-        args["last_month"] = whole.last
-        let pathwayArguments = StatementArguments(args)
         let joinReferent = scope.needsReferent ? "JOIN referents r ON r.id = p.referent_id" : ""
         try each("""
             WITH cur AS (
@@ -109,7 +108,7 @@ struct IndicatorQuery {
                    \(ids("CASE WHEN compliant < months THEN pid END")) AS i_noncompliant, \(ids("CASE WHEN gap THEN pid END")) AS i_gap,
                    \(ids("CASE WHEN fu > 0 THEN pid END")) AS i_fu, \(ids("CASE WHEN overdue > 0 THEN pid END")) AS i_overdue
             FROM facts GROUP BY rid, oid
-            """, arguments: pathwayArguments) { row, c in
+            """) { row, c in
             c.followed += row["followed"]; c.caseload += row["caseload"]
             c.complianceMonths += row["months"]; c.compliantMonths += row["compliant"]
             c.gaps += row["gaps"]; c.followUpsInProgress += row["fu"]; c.overdueContacts += row["overdue"]
