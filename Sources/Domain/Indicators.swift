@@ -91,7 +91,8 @@ public enum Indicators {
     /// falls on its last day, else the month before.
     public static func lastWholeMonth(exit: Day) -> Int { monthNumber(exit) - (exit == exit.lastOfMonth ? 0 : 1) }
 
-    /// A counted month complies when it holds at least the minimum of interviews dated in it.
+    /// A counted month complies when it holds at least the minimum of interviews dated in it
+    /// (`Interviews.minimumPerMonth`: the operation's own, else the setting).
     public static func monthComplies(interviews: Int, minimum: Int) -> Bool { interviews >= minimum }
 }
 

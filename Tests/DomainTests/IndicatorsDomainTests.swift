@@ -11,6 +11,9 @@ struct IndicatorsDomainTests {
         #expect(Indicators.isInPathway(entry: entry, exit: exit, on: exit))
         #expect(!Indicators.isInPathway(entry: entry, exit: exit, on: Day("2025-04-01")!))
         #expect(!Indicators.isInPathway(entry: nil, exit: nil, on: exit))
+        #expect(Indicators.isInPathway(entry: entry, exit: exit, during: IndicatorPeriod(from: exit, to: Day("2025-12-31")!)))
+        #expect(!Indicators.isInPathway(entry: entry, exit: exit, during: IndicatorPeriod(from: Day("2025-04-01")!, to: Day("2025-12-31")!)))
+        #expect(Indicators.monthComplies(interviews: Interviews.minimumPerMonth(operationMinimum: nil, settings: Settings()), minimum: 2))
     }
 
     @Test("the current exit ignores exits of an earlier pathway")
