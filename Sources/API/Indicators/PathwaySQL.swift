@@ -7,7 +7,7 @@ import GRDB
 /// can appear several times in a statement; the cutoffs come from `Deadlines`, so no date
 /// arithmetic happens per row.
 ///
-/// Every fragment is over a participants table aliased `p`.
+/// Fragments are over a participants table aliased `p` (follow-ups `f`, positionings `x`, current pathways `cp`).
 enum PathwaySQL {
     /// The participants whose current pathway overlaps `[:from, :to]` (`Indicators.isInPathway(during:)`),
     /// over `current_pathways cp`: a range of the index `current_pathways_open`. The current exit
