@@ -26,5 +26,7 @@ enum Routes {
         AgendaRoutes.register(on: router)
         ImportRoutes.register(on: router)
         DuplicatesRoutes.register(on: router)
+        IndicatorsRoutes.register(on: router)
+        AlertsRoutes.register(on: router)
     }
 }

@@ -1,0 +1,141 @@
+import Domain
+import GRDB
+
+/// The SQL of `GET /v1/indicators`: six aggregations, each grouped by (referent, operation),
+/// so the rows read stay in SQLite and Swift only sums a few hundred cells.
+///
+/// The pathway facts (caseload, interview compliance, gaps, follow-ups in progress, followed)
+/// are computed once per participant in the `span` CTE, over the participants whose current
+/// pathway overlaps the period; exits, entries, completed follow-ups, late contracts and
+/// pending positionings come from range scans of their own indexes.
+struct IndicatorQuery {
+    let period: IndicatorPeriod
+    let scope: CaseloadScope
+    let settings: Settings
+    /// Whether to collect the participant ids behind each count.
+    let detail: Bool
+
+    func run(_ db: Database) throws -> [IndicatorCell: IndicatorCounts] {
+        var cells: [IndicatorCell: IndicatorCounts] = [:]
+        var args = scope.arguments  // named: a fragment may name a day several times
+        args["from"] = period.from.description
+        args["to"] = period.to.description
+        args["min_interviews"] = settings.minInterviewsPerMonth
+        for (k, v) in PathwaySQL.cutoffs(on: period.to, settings: settings) { args[k] = v }
+        let whole = period.wholeMonthNumbers
+        args["first_month"] = whole.first
+        args["last_month"] = whole.last
+        let arguments = StatementArguments(args)
+
+        func each(_ sql: String, _ body: (Row, inout IndicatorCounts) -> Void) throws {
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+            while let row = try rows.next() {
+                let cell = IndicatorCell(referentId: row["rid"], operationId: row["oid"])
+                body(row, &cells[cell, default: IndicatorCounts()])
+            }
+        }
+        // group_concat only when the ids are asked for: it is the costly part.
+        func ids(_ expression: String) -> String { detail ? "group_concat(\(expression))" : "NULL" }
+        let scoped = "JOIN participants p ON p.id = x.participant_id JOIN referents r ON r.id = p.referent_id"
+
+        // Validated exits dated in the period. Pathway days from the exit's recorded entry, else the
+        // participant's entry when it precedes the exit (the same pathway).
+        try each("""
+            SELECT rid, oid, count(*) AS n,
+                   sum(cat = 'positive') AS pos, sum(cat = 'administrative') AS adm, sum(cat = 'other') AS oth,
+                   sum(CASE WHEN cat = 'positive' THEN d END) AS dpos, count(CASE WHEN cat = 'positive' THEN d END) AS npos,
+                   sum(CASE WHEN cat = 'administrative' THEN d END) AS dadm, count(CASE WHEN cat = 'administrative' THEN d END) AS nadm,
+                   sum(CASE WHEN cat = 'other' THEN d END) AS doth, count(CASE WHEN cat = 'other' THEN d END) AS noth,
+                   count(DISTINCT CASE WHEN outside THEN pid END) AS extra,
+                   \(ids("pid")) AS i_all, \(ids("CASE WHEN cat = 'positive' THEN pid END")) AS i_pos,
+                   \(ids("CASE WHEN cat = 'administrative' THEN pid END")) AS i_adm, \(ids("CASE WHEN cat = 'other' THEN pid END")) AS i_oth,
+                   \(ids("CASE WHEN outside THEN pid END")) AS i_extra
+            FROM (SELECT p.referent_id AS rid, p.operation_id AS oid, p.id AS pid, x.category AS cat,
+                         julianday(x.date) - julianday(coalesce(x.entry_date, CASE WHEN p.entry_date <= x.date THEN p.entry_date END)) AS d,
+                         (p.entry_date IS NULL OR p.entry_date > :to) AS outside
+                  FROM exits x \(scoped)
+                  WHERE x.status = 'validated' AND x.date BETWEEN :from AND :to AND \(scope.sql))
+            GROUP BY rid, oid
+            """) { row, c in
+            c.exits += row["n"]; c.positiveExits += row["pos"]; c.administrativeExits += row["adm"]; c.otherExits += row["oth"]
+            c.pathwayDays[.positive] = (row["dpos"] ?? 0, row["npos"])
+            c.pathwayDays[.administrative] = (row["dadm"] ?? 0, row["nadm"])
+            c.pathwayDays[.other] = (row["doth"] ?? 0, row["noth"])
+            // Exited in the period from an earlier pathway (re-entered since, after `to`): still followed.
+            c.followed += row["extra"]
+            c.addIds("exits", row["i_all"]); c.addIds("positive_exits", row["i_pos"])
+            c.addIds("administrative_exits", row["i_adm"]); c.addIds("other_exits", row["i_oth"]); c.addIds("followed", row["i_extra"])
+        }
+
+        // Entries: contracts signed in the period.
+        try each("""
+            SELECT p.referent_id AS rid, p.operation_id AS oid, count(*) AS n, \(ids("p.id")) AS i
+            FROM contracts x \(scoped) WHERE x.signed_on BETWEEN :from AND :to AND \(scope.sql) GROUP BY 1, 2
+            """) { row, c in c.entries += row["n"]; c.addIds("entries", row["i"]) }
+
+        // The pathway facts, once per participant in pathway at some day of the period (a range of
+        // `current_pathways_open`, so the cost follows the period's participants, not the history);
+        // interview compliance reads the monthly counts of `interview_months` between the first and
+        // last months wholly in pathway and in the period.
+        let joinReferent = scope.needsReferent ? "JOIN referents r ON r.id = p.referent_id" : ""
+        try each("""
+            WITH cur AS (
+                SELECT p.id, p.referent_id, p.operation_id, cp.entry_date, cp.exit_date
+                FROM current_pathways cp JOIN participants p ON p.id = cp.participant_id \(joinReferent)
+                WHERE \(PathwaySQL.overlapsPeriod) AND \(scope.sql)),
+            span AS MATERIALIZED (
+                SELECT cur.*, (exit_date IS NULL OR exit_date >= :to) AS on_to,
+                       coalesce((SELECT o.min_interviews_per_month FROM operations o WHERE o.id = cur.operation_id), :min_interviews) AS minimum,
+                       max(\(PathwaySQL.firstWholeMonth(entry: "entry_date")), :first_month) AS fm,
+                       CASE WHEN exit_date IS NULL THEN :last_month ELSE min(\(PathwaySQL.lastWholeMonth(exit: "exit_date")), :last_month) END AS lm
+                FROM cur),
+            facts AS (
+                SELECT p.id AS pid, p.referent_id AS rid, p.operation_id AS oid, p.on_to,
+                       max(0, p.lm - p.fm + 1) AS months,
+                       CASE WHEN p.lm < p.fm THEN 0 WHEN p.minimum <= 0 THEN p.lm - p.fm + 1
+                            ELSE (SELECT count(*) FROM interview_months im
+                                  WHERE im.participant_id = p.id AND im.month BETWEEN p.fm AND p.lm AND im.count >= p.minimum) END AS compliant,
+                       CASE WHEN p.on_to THEN \(PathwaySQL.hasGap) ELSE 0 END AS gap,
+                       CASE WHEN p.on_to THEN (SELECT count(*) FROM follow_ups f
+                            WHERE f.participant_id = p.id AND \(PathwaySQL.followUpInProgress(on: ":to"))) ELSE 0 END AS fu,
+                       CASE WHEN p.on_to THEN (SELECT count(*) FROM follow_ups f
+                            WHERE f.participant_id = p.id AND \(PathwaySQL.followUpInProgress(on: ":to"))
+                              AND \(PathwaySQL.contactOverdue(on: ":to"))) ELSE 0 END AS overdue
+                FROM span p)
+            SELECT rid, oid, count(*) AS followed, sum(on_to) AS caseload, sum(months) AS months, sum(compliant) AS compliant,
+                   sum(gap) AS gaps, sum(fu) AS fu, sum(overdue) AS overdue,
+                   \(ids("pid")) AS i_followed, \(ids("CASE WHEN on_to THEN pid END")) AS i_caseload,
+                   \(ids("CASE WHEN compliant < months THEN pid END")) AS i_noncompliant, \(ids("CASE WHEN gap THEN pid END")) AS i_gap,
+                   \(ids("CASE WHEN fu > 0 THEN pid END")) AS i_fu, \(ids("CASE WHEN overdue > 0 THEN pid END")) AS i_overdue
+            FROM facts GROUP BY rid, oid
+            """) { row, c in
+            c.followed += row["followed"]; c.caseload += row["caseload"]
+            c.complianceMonths += row["months"]; c.compliantMonths += row["compliant"]
+            c.gaps += row["gaps"]; c.followUpsInProgress += row["fu"]; c.overdueContacts += row["overdue"]
+            c.addIds("followed", row["i_followed"]); c.addIds("active_caseload", row["i_caseload"])
+            c.addIds("interview_compliance", row["i_noncompliant"]); c.addIds("pathway_gaps", row["i_gap"])
+            c.addIds("follow_ups_in_progress", row["i_fu"]); c.addIds("overdue_contacts", row["i_overdue"])
+        }
+
+        // Follow-ups completed in the period.
+        try each("""
+            SELECT p.referent_id AS rid, p.operation_id AS oid, count(*) AS n, \(ids("p.id")) AS i
+            FROM follow_ups f JOIN participants p ON p.id = f.participant_id JOIN referents r ON r.id = p.referent_id
+            WHERE f.ends_on BETWEEN :from AND :to AND \(PathwaySQL.followUpCompleted(by: ":to")) AND \(scope.sql) GROUP BY 1, 2
+            """) { row, c in c.followUpsCompleted += row["n"]; c.addIds("follow_ups_completed", row["i"]) }
+
+        // Contracts still unsigned after the delay.
+        try each("""
+            SELECT p.referent_id AS rid, p.operation_id AS oid, count(*) AS n, \(ids("p.id")) AS i
+            FROM participants p JOIN referents r ON r.id = p.referent_id
+            WHERE \(PathwaySQL.contractLate) AND \(scope.sql) GROUP BY 1, 2
+            """) { row, c in c.contractDelays += row["n"]; c.addIds("contract_delays", row["i"]) }
+
+        // Positionings without result after the delay.
+        try each("""
+            SELECT p.referent_id AS rid, p.operation_id AS oid, count(*) AS n, \(ids("p.id")) AS i
+            FROM positionings x \(scoped) WHERE \(PathwaySQL.positioningPending) AND \(scope.sql) GROUP BY 1, 2
+            """) { row, c in c.pendingPositionings += row["n"]; c.addIds("pending_positionings", row["i"]) }
+        return cells
+    }
+}

@@ -1,0 +1,140 @@
+import Domain
+import GRDB
+
+/// The definitions of `Domain.Indicators` and `Domain.Deadlines` as SQL fragments, written once
+/// and used by both `GET /v1/indicators` (evaluated on the period's `to`) and `GET /v1/alerts`
+/// (evaluated today). Day parameters are named (`:day`, `:contact_cutoff`...) so a fragment
+/// can appear several times in a statement; the cutoffs come from `Deadlines`, so no date
+/// arithmetic happens per row.
+///
+/// Fragments are over a participants table aliased `p` (follow-ups `f`, positionings `x`, current pathways `cp`).
+enum PathwaySQL {
+    /// The participants whose current pathway overlaps `[:from, :to]` (`Indicators.isInPathway(during:)`),
+    /// over `current_pathways cp`: a range of the index `current_pathways_open`. The current exit
+    /// (`Indicators.currentExit`: the earliest validated exit dated on or after the current entry)
+    /// is kept in `current_pathways` by the triggers of migrations/0003, which hold its one SQL text.
+    /// "In pathway on D" is the period [D, D].
+    static let overlapsPeriod = "coalesce(cp.exit_date, '9999-12-31') >= :from AND cp.entry_date <= :to"
+
+    /// `Indicators.monthNumber` of a date expression.
+    static func monthNumber(_ date: String) -> String {
+        "(CAST(substr(\(date), 1, 4) AS INTEGER) * 12 + CAST(substr(\(date), 6, 2) AS INTEGER) - 1)"
+    }
+
+    /// `Indicators.firstWholeMonth`.
+    static func firstWholeMonth(entry: String) -> String { "(\(monthNumber(entry)) + (substr(\(entry), 9, 2) <> '01'))" }
+
+    /// `Indicators.lastWholeMonth` (date() is only called for days 28 to 31, to find a month's last day).
+    static func lastWholeMonth(exit: String) -> String {
+        "(\(monthNumber(exit)) - CASE WHEN substr(\(exit), 9, 2) < '28' THEN 1 WHEN substr(date(\(exit), '+1 day'), 9, 2) = '01' THEN 0 ELSE 1 END)"
+    }
+
+    /// `Deadlines.hasGap`: no planned or ongoing step, and the last activity (entry, or the latest
+    /// step end: actual, else planned) before `:gap_cutoff`.
+    static let hasGap = """
+        (NOT EXISTS (SELECT 1 FROM steps s WHERE s.participant_id = p.id AND s.status IN ('planned', 'ongoing'))
+         AND \(lastActivity) < :gap_cutoff)
+        """
+
+    /// `Deadlines.lastActivity`. (SQLite's multi-argument max() is NULL if any argument is, hence the coalesce.)
+    static let lastActivity = """
+        max(p.entry_date, coalesce((SELECT max(coalesce(s.actual_end, s.planned_end)) FROM steps s WHERE s.participant_id = p.id), p.entry_date))
+        """
+
+    /// `Deadlines.isFollowUpInProgress` for a follow-up aliased `f`, on `day`.
+    static func followUpInProgress(on day: String) -> String {
+        "(f.starts_on <= \(day) AND \(day) < f.ends_on AND (f.interrupted_on IS NULL OR f.interrupted_on > \(day)))"
+    }
+
+    /// The contact `FollowUp.contactDueSince` starts from: the last contact up to `day`, or the start.
+    static func contactBase(on day: String) -> String {
+        "max(f.starts_on, coalesce((SELECT max(c.date) FROM follow_up_contacts c WHERE c.follow_up_id = f.id AND c.date <= \(day)), f.starts_on))"
+    }
+
+    /// `Deadlines.isContactOverdue` (with `:contact_cutoff` from `Deadlines.contactCutoff`).
+    static func contactOverdue(on day: String) -> String { "(\(contactBase(on: day)) < :contact_cutoff)" }
+
+    /// `Deadlines.isFollowUpCompleted` by `day`.
+    static func followUpCompleted(by day: String) -> String {
+        "(f.ends_on <= \(day) AND (f.interrupted_on IS NULL OR f.interrupted_on >= f.ends_on))"
+    }
+
+    /// `Deadlines.isContractLate` (with `:contract_cutoff`): still admitted, delay passed.
+    static let contractLate = "(p.status = 'admitted' AND p.admitted_on < :contract_cutoff)"
+
+    /// `Deadlines.isPositioningPending` for a positioning aliased `x` (with `:positioning_cutoff`).
+    static let positioningPending = "(x.result IS NULL AND x.proposed_on < :positioning_cutoff)"
+
+    /// The arguments the fragments name, for a day of evaluation.
+    static func cutoffs(on day: Day, settings: Settings) -> [String: DatabaseValueConvertible?] {
+        [
+            "gap_cutoff": Deadlines.gapCutoff(on: day, settings: settings).description,
+            "contact_cutoff": Deadlines.contactCutoff(on: day, settings: settings).description,
+            "contract_cutoff": Deadlines.contractCutoff(on: day, settings: settings).description,
+            "positioning_cutoff": Deadlines.positioningCutoff(on: day, settings: settings).description,
+        ]
+    }
+}
+
+/// Which participants a request covers: the caller's scope (rule 11) and the query's filters,
+/// as SQL over `p` (participants) and `r` (their referent), with named arguments.
+struct CaseloadScope {
+    var conditions: [String] = []
+    var arguments: [String: DatabaseValueConvertible?] = [:]
+    /// Only the caller's own block (a referent).
+    var referentOnly: Int64?
+    /// Only one structure (a structure manager).
+    var structureOnly: Int64?
+    /// Whether the conditions name the referent (`r`), so queries join it only then.
+    var needsReferent = false
+
+    var sql: String { conditions.isEmpty ? "1" : conditions.joined(separator: " AND ") }
+
+    /// The caller's scope plus the filters `referent_id`, `structure_id`, `operation_id`.
+    /// A filter outside the caller's scope is a 403 (alerts and indicators share this): the caller asked for what they may not see.
+    static func of(_ ctx: RequestContext, _ db: Database, referentId: Int64?, structureId: Int64?, operationId: Int64?) throws -> CaseloadScope {
+        var scope = CaseloadScope()
+        // A file merged into another has moved its history to the kept file: count it once, there.
+        scope.conditions.append("p.merged_into IS NULL")
+        let principal = ctx.policy.principal
+        var referentStructure: Int64?
+        if let referentId {
+            guard let s = try Int64.fetchOne(db, sql: "SELECT structure_id FROM referents WHERE id = ?", arguments: [referentId]) else {
+                throw APIError.invalid("referent_id", "no referent has this id")
+            }
+            referentStructure = s
+        }
+        if let structureId, try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM structures WHERE id = ?)", arguments: [structureId]) ?? false) {
+            throw APIError.invalid("structure_id", "no structure has this id")
+        }
+        if let operationId, try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM operations WHERE id = ?)", arguments: [operationId]) ?? false) {
+            throw APIError.invalid("operation_id", "no operation has this id")
+        }
+        switch principal.role {
+        case .admin, .coordinator, .auditor: break
+        case .referent:
+            let own = principal.referentId ?? -1
+            if let referentId, referentId != own { throw APIError.forbidden("A referent sees the indicators of their own caseload only.") }
+            if let structureId {
+                let ownStructure = try Int64.fetchOne(db, sql: "SELECT structure_id FROM referents WHERE id = ?", arguments: [own])
+                if structureId != ownStructure { throw APIError.forbidden("A referent sees the indicators of their own caseload only.") }
+            }
+            scope.referentOnly = own
+            scope.conditions.append("p.referent_id = :scope_referent"); scope.arguments["scope_referent"] = own
+        case .structureManager:
+            let own = principal.structureId ?? -1
+            if let structureId, structureId != own { throw APIError.forbidden("A structure manager sees their own structure's indicators only.") }
+            if let referentStructure, referentStructure != own { throw APIError.forbidden("This referent belongs to another structure.") }
+            scope.structureOnly = own
+            scope.conditions.append("r.structure_id = :scope_structure"); scope.arguments["scope_structure"] = own
+            scope.needsReferent = true
+        }
+        if let referentId { scope.conditions.append("p.referent_id = :referent_id"); scope.arguments["referent_id"] = referentId }
+        if let structureId {
+            scope.conditions.append("r.structure_id = :structure_id"); scope.arguments["structure_id"] = structureId
+            scope.needsReferent = true
+        }
+        if let operationId { scope.conditions.append("p.operation_id = :operation_id"); scope.arguments["operation_id"] = operationId }
+        return scope
+    }
+}
