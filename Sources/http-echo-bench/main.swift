@@ -24,4 +24,5 @@ do {
     exit(1)
 }
 print("listening on \(server.port)")
+fflush(stdout)
 while true { sleep(1000) }

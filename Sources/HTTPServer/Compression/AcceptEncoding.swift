@@ -42,11 +42,7 @@ enum AcceptEncoding {
             if ByteClass.equalsIgnoringCase(buf, name, "q") {
                 // q = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] ): zero only if all digits are 0.
                 guard !value.isEmpty, buf[value.lowerBound] == 48 else { return true }
-                for j in value where buf[j] != 48 && buf[j] != 46 {
-                    _ = j
-                    return true
-                }
-                return false
+                return value.contains { buf[$0] != 48 && buf[$0] != 46 }
             }
         }
         return true

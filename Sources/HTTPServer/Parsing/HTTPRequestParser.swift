@@ -405,8 +405,7 @@ public struct HTTPRequestParser: Sendable {
         let name = line.lowerBound..<i
         guard !name.isEmpty else { throw .badRequest("empty field name") }
         let value = ByteClass.trimmed(buf, (i + 1)..<line.upperBound)
-        for j in value where !ByteClass.isFieldValue(buf[j]) {
-            _ = j
+        if value.contains(where: { !ByteClass.isFieldValue(buf[$0]) }) {
             throw .badRequest("a control character (NUL, CR, LF...) in a field value")
         }
         return (name, value)

@@ -10,8 +10,7 @@ enum RequestTarget {
     {
         var pathStart = range.lowerBound
         let end = range.upperBound
-        for i in range where bytes[i] == 35 {  // '#'
-            _ = i
+        if range.contains(where: { bytes[$0] == 35 }) {  // '#'
             throw .badRequest("a fragment is not allowed in the request target")
         }
         if bytes[pathStart] == 42 {  // '*'
@@ -58,12 +57,7 @@ enum RequestTarget {
     /// are not UTF-8 are refused: they only serve to confuse whatever maps paths to things.
     /// A decoded "/" (%2F) is kept; the ".." check runs after decoding so "..%2F" cannot hide.
     static func decodePath(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(HTTPParseError) -> String {
-        var hasEscape = false
-        for i in range where bytes[i] == 37 {
-            _ = i
-            hasEscape = true
-            break
-        }
+        let hasEscape = range.contains { bytes[$0] == 37 }
         var decoded: [UInt8] = []
         decoded.reserveCapacity(range.count)
         var i = range.lowerBound
