@@ -29,7 +29,7 @@ let package = Package(
         // The PLIE's rules as plain values and functions. No I/O.
         .target(name: "Domain"),
         // CSV, XLSX and iCalendar writers, streamed.
-        .target(name: "Exports", dependencies: ["ZIPFoundation"]),
+        .target(name: "Exports", dependencies: ["Domain", "ZIPFoundation"]),
         // Routes: decode, authorise, call the domain in one transaction, encode.
         .target(name: "API", dependencies: [
             "HTTPServer", "Storage", "Domain", "Exports",

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 @testable import Exports
 
@@ -76,6 +77,6 @@ enum Python {
     }
 }
 
-func date(_ iso: String) -> CalendarDate {
-    CalendarDate(iso: iso)!
+func date(_ iso: String) -> Day {
+    Day(iso)!
 }

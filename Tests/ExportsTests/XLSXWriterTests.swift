@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Testing
 import ZIPFoundation
@@ -10,7 +11,7 @@ struct XLSXWriterTests {
 
     /// Row `n` of the 1,000-row sample: every kind of cell, some empty.
     static func row(_ n: Int) -> [Cell] {
-        let entry = CalendarDate(daysSinceUnixEpoch: 19_000 + n)!
+        let entry = Day(daysSinceEpoch: 19_000 + n)
         return [
             .text("Zoé-\(n) & <Çà> \"ŒÜ\" 日本"),
             .date(entry),
@@ -31,7 +32,7 @@ struct XLSXWriterTests {
             case .text(let text):
                 let clean = text.replacingOccurrences(of: "\u{1}", with: "").replacingOccurrences(of: "\u{FFFE}", with: "")
                 cells[ref] = ("inlineStr", nil, clean)
-            case .date(let day): cells[ref] = (nil, "2", String(day.daysSinceUnixEpoch + 25_569))
+            case .date(let day): cells[ref] = (nil, "2", String(day.daysSinceEpoch + 25_569))
             case .integer(let value): cells[ref] = (nil, nil, String(value))
             case .decimal(let value): cells[ref] = (nil, nil, String(describing: value))
             case .boolean(let value): cells[ref] = ("b", nil, value ? "1" : "0")

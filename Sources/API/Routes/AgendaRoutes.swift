@@ -64,7 +64,7 @@ enum AgendaRoutes {
                 ("ends_at", .null), ("participant_id", .id(participantId)), ("interview_kind", .string(r["kind"] as String)),
                 ("duration_minutes", (r["duration_minutes"] as Int?).map(JSON.int) ?? .null), ("source", .string("interview")),
             ])
-            let event = CalendarDate(iso: date).map {
+            let event = Day(date).map {
                 CalendarEvent(uid: "interview-\(id)@parcours", start: .allDay($0), summary: title, stamp: stamp, categories: ["Entretien"])
             }
             items.append(Item(start: date, rank: 0, id: id, json: json, event: event))
@@ -79,7 +79,7 @@ enum AgendaRoutes {
                 ("id", .id(id)), ("kind", .string("committee")), ("title", .string(title)), ("date", .string(date)),
                 ("ends_at", .null), ("committee_kind", .string(kind)), ("location", .string(location)), ("source", .string("committee")),
             ])
-            let event = CalendarDate(iso: date).map {
+            let event = Day(date).map {
                 CalendarEvent(uid: "committee-\(id)@parcours", start: .allDay($0), summary: title, location: location, stamp: stamp,
                               categories: ["Comité"])
             }

@@ -73,7 +73,7 @@ public final class CSVWriter: TableWriter {
             }
             try writeField(field, guarding: false)
         case .date(let date):
-            let text = options.dateStyle == .french ? date.french : date.iso
+            let text = options.dateStyle == .french ? date.french : date.description
             try writeField(Array(text.utf8), guarding: false)
         case .boolean(let value):
             try writeField(value ? trueText : falseText, guarding: false)

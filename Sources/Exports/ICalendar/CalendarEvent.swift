@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// One event of an iCalendar export (RFC 5545 VEVENT): an appointment, a committee, a
@@ -6,7 +7,7 @@ public struct CalendarEvent: Hashable, Sendable {
     /// When an event starts or ends: a whole day, or an instant.
     public enum Time: Hashable, Sendable {
         /// A whole day, written `VALUE=DATE`: shown on that day in every time zone.
-        case allDay(CalendarDate)
+        case allDay(Day)
         /// An instant, written in UTC (`...Z`): each calendar shows it in its own zone.
         case utc(Date)
     }

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// The spelling rules of RFC 5545 content lines: TEXT escaping, folding, UTC time stamps.
@@ -55,7 +56,7 @@ enum ContentLine {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
-        let day = CalendarDate(daysSinceUnixEpoch: days)?.basic ?? "19700101"
+        let day = Day(daysSinceEpoch: days).basic
         return day + "T" + twoDigits(secondOfDay / 3600) + twoDigits(secondOfDay / 60 % 60)
             + twoDigits(secondOfDay % 60) + "Z"
     }

@@ -47,7 +47,7 @@ public final class JSONArrayWriter: TableWriter {
         case .decimal(let value):
             try output.write(value.isFinite ? String(describing: value) : "null")
         case .date(let date):
-            try output.write("\"\(date.iso)\"")
+            try output.write("\"\(date.description)\"")
         case .boolean(let value):
             try output.write(value ? "true" : "false")
         case .empty:

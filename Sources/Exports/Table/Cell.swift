@@ -1,3 +1,4 @@
+import Domain
 /// One typed value of a table row, as every writer understands it.
 ///
 /// Types are kept rather than pre-formatted strings so each format can do the right thing:
@@ -9,7 +10,7 @@ public enum Cell: Hashable, Sendable {
     /// A non-finite value (NaN, infinity) has no place in a spreadsheet or in JSON:
     /// every writer writes it as an empty cell.
     case decimal(Double)
-    case date(CalendarDate)
+    case date(Day)
     case boolean(Bool)
     case empty
 }
@@ -27,6 +28,6 @@ extension Cell {
     public static func text(orEmpty value: String?) -> Cell { value.map(Cell.text) ?? .empty }
     /// `.date` parsed from "YYYY-MM-DD", or `.empty` when nil or not a valid date.
     public static func date(iso value: String?) -> Cell {
-        value.flatMap(CalendarDate.init(iso:)).map(Cell.date) ?? .empty
+        value.flatMap(Day.init(_:)).map(Cell.date) ?? .empty
     }
 }
