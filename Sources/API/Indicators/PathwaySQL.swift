@@ -104,10 +104,10 @@ struct CaseloadScope {
             }
             referentStructure = s
         }
-        if let structureId, try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM structures WHERE id = ?)", arguments: [structureId]) ?? false) {
+        if let structureId, try !db.exists("structures", id: structureId) {
             throw APIError.invalid("structure_id", "no structure has this id")
         }
-        if let operationId, try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM operations WHERE id = ?)", arguments: [operationId]) ?? false) {
+        if let operationId, try !db.exists("operations", id: operationId) {
             throw APIError.invalid("operation_id", "no operation has this id")
         }
         switch principal.role {

@@ -17,9 +17,7 @@ enum FSEExportRoutes {
         let period = try Download.period(ctx)
         let operationId = try Download.queryId(ctx, "operation_id")
         if let operationId {
-            let exists = try ctx.read { db in
-                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM operations WHERE id = ?)", arguments: [operationId]) ?? false
-            }
+            let exists = try ctx.read { db in try db.exists("operations", id: operationId) }
             guard exists else { throw APIError.invalid("operation_id", "no operation has this id") }
         }
         // The body is produced after this handler returns: capture values, not the context.

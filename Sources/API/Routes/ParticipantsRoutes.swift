@@ -104,7 +104,7 @@ enum ParticipantsRoutes {
                 input.fail("referent_id", "no referent has this id")
             }
         }
-        if let operationId, try !(Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM operations WHERE id = ?)"), arguments: [operationId]) ?? false) {
+        if let operationId, try !db.exists("operations", id: operationId) {
             input.fail("operation_id", "no operation has this id")
         }
     }

@@ -36,7 +36,7 @@ enum PositioningsRoutes {
         if proposed > ctx.today { input.fail("proposed_on", "cannot be in the future (today is \(ctx.today))") }
         return try ctx.write { db in
             let participant = try ParticipantRecord.writable(db, ctx, participantId)
-            if let offer, try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM job_offers WHERE id = ?)", arguments: [offer]) ?? false) {
+            if let offer, try !db.exists("job_offers", id: offer) {
                 input.fail("job_offer_id", "no job offer has this id")
             }
             try input.finish()

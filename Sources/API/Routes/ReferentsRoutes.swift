@@ -25,7 +25,7 @@ enum ReferentsRoutes {
         },
         check: { db, merged, input in
             if let structureId = merged["structure_id"].flatMap(Int64.fromDatabaseValue),
-               try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM structures WHERE id = ?)", arguments: [structureId]) ?? false) {
+               try !db.exists("structures", id: structureId) {
                 input.fail("structure_id", "no structure has this id")
             }
         },

@@ -34,10 +34,10 @@ enum TokensRoutes {
         guard let role else { return HTTPResponse(status: 500) }
         if role == .admin, ctx.policy.principal.role != .admin { throw APIError.forbidden("Only an admin creates admin tokens.") }
         return try ctx.write { db in
-            if let referentId, try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM referents WHERE id = ?)", arguments: [referentId])! {
+            if let referentId, try !db.exists("referents", id: referentId) {
                 throw APIError.invalid("referent_id", "no referent has this id")
             }
-            if let structureId, try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM structures WHERE id = ?)", arguments: [structureId])! {
+            if let structureId, try !db.exists("structures", id: structureId) {
                 throw APIError.invalid("structure_id", "no structure has this id")
             }
             let (id, secret) = try TokenStore.create(db, name: name, role: role, referentId: referentId, structureId: structureId,
