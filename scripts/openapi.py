@@ -480,7 +480,7 @@ IF_MATCH = {"name": "If-Match", "in": "header", "description": "Optional; 412 wh
             "schema": {"type": "string"}}
 IDEMPOTENCY = {"name": "Idempotency-Key", "in": "header",
                "description": "A retry with the same key returns the first answer and creates nothing twice.",
-               "schema": {"type": "string", "minLength": 1, "maxLength": 200}}
+               "schema": {"type": "string", "minLength": 1, "maxLength": 255}}
 
 
 def json_response(description, schema, headers=None):
@@ -532,7 +532,9 @@ def route(method, path, operation):
                                "schema": {"type": "string", "pattern": "^[0-9]+$"}} for n in names]
         operation["responses"].setdefault("404", {"$ref": "#/components/responses/404"})
     if method == "post":
+        # An Idempotency-Key of the wrong length is a 422, whatever the body.
         operation.setdefault("parameters", []).append(IDEMPOTENCY)
+        operation["responses"].setdefault("422", {"$ref": "#/components/responses/422"})
     item[method] = operation
 
 
