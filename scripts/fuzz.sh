@@ -13,7 +13,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BIN="${PARCOURS_BIN:-$ROOT/.build/debug/parcours}"
 EXAMPLES="${FUZZ_EXAMPLES:-25}"
-MAX_TIME="${FUZZ_MAX_TIME:-240}"
+MAX_TIME="${FUZZ_MAX_TIME:-210}"
 ST="${SCHEMATHESIS:-}"
 if [ -z "$ST" ]; then
   if [ -x "$ROOT/.build/venv/bin/schemathesis" ]; then ST="$ROOT/.build/venv/bin/schemathesis"
@@ -53,15 +53,30 @@ echo "fuzz: server at $URL (pid $SERVER_PID), database $WORK/fuzz.sqlite"
 # Seed through the API; prints the token schemathesis uses.
 TOKEN="$(python3 "$ROOT/scripts/fuzz_seed.py" "$URL" "$ADMIN")"
 
+# Documented ahead of the indicators branch that serves them (see pendingRoutes in
+# Tests/APITests/OpenAPITests.swift): until it is merged they answer 404. Removed at merge.
+PENDING=(--exclude-path /v1/indicators --exclude-path /v1/alerts)
+
+# One worker: with two, hypothesis's lambda descriptions (ast.parse from two threads) crash
+# CPython 3.11 now and then ("AST constructor recursion depth mismatch"), a tool error that
+# says nothing of the server.
+run() {
+  PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=fuzz_hooks "$ST" run "$URL/openapi.json" --url "$URL" \
+    -H "Authorization: Bearer $TOKEN" \
+    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
+    --phases examples,coverage,fuzzing --max-examples "$EXAMPLES" --seed 1 --generation-deterministic \
+    --workers 1 --request-timeout 20 --no-color "${PENDING[@]}" "$@" ${FUZZ_ARGS:-}
+}
+
+# Revoking tokens comes last, on its own: it sweeps token ids and would revoke the fuzzer's own
+# token, leaving every later operation nothing but 401s.
 set +e
-"$ST" run "$URL/openapi.json" --url "$URL" \
-  -H "Authorization: Bearer $TOKEN" \
-  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
-  --phases examples,coverage,fuzzing \
-  --max-examples "$EXAMPLES" --max-time "$MAX_TIME" --seed 1 --generation-deterministic \
-  --generation-database none --workers 2 --request-timeout 20 --no-color \
-  --report junit --report-dir "$WORK/report" ${FUZZ_ARGS:-}
+run --max-time "$MAX_TIME" --exclude-operation-id delete_v1_tokens_id --report junit --report-dir "$WORK/report"
 STATUS=$?
+if [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$URL/v1/tokens?limit=1")" != 200 ]; then
+  echo "fuzz: the fuzzer's token stopped working during the run" >&2; STATUS=1
+fi
+run --max-time 20 --include-operation-id delete_v1_tokens_id || STATUS=1
 set -e
 
 # A crash of the server is a failure even when every answer before it conformed.
@@ -70,4 +85,22 @@ if ! kill -0 "$SERVER_PID" 2>/dev/null; then
 elif grep -q 'unexpected error' "$WORK/stderr"; then
   echo "fuzz: the server logged unexpected errors:" >&2; grep 'unexpected error' "$WORK/stderr" | head -20 >&2; STATUS=1
 fi
+# What the run reached: the routes that never answered 2xx are not exercised beyond validation.
+curl -s "$URL/metrics" >"$WORK/metrics.txt" || true
+python3 - "$WORK/metrics.txt" <<'PY' || true
+import re, sys
+ok, seen = set(), set()
+for line in open(sys.argv[1]):
+    m = re.match(r'parcours_http_requests_total\{method="(\w+)",route="([^"]+)",status="(\d+)"\} (\d+)', line)
+    if m and m.group(2) != "unmatched":
+        key = m.group(1) + " " + m.group(2)
+        seen.add(key)
+        if m.group(3).startswith("2"):
+            ok.add(key)
+never = sorted(seen - ok)
+print(f"fuzz: {len(ok)} of {len(seen)} operations answered 2xx at least once")
+if never:
+    print("fuzz: never 2xx: " + ", ".join(never))
+PY
+
 exit "$STATUS"

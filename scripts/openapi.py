@@ -528,13 +528,18 @@ def route(method, path, operation):
     item = PATHS.setdefault(path, {})
     names = [seg[1:-1] for seg in path.split("/") if seg.startswith("{")]
     if names:
-        item["parameters"] = [{"name": n, "in": "path", "required": True, "example": "1",
+        # The fuzzer's seed (scripts/fuzz_seed.py) creates rows 1 and 2 of most tables.
+        item["parameters"] = [{"name": n, "in": "path", "required": True,
+                               "examples": {"first": {"value": "1"}, "second": {"value": "2"}},
                                "schema": {"type": "string", "pattern": "^[0-9]+$"}} for n in names]
         operation["responses"].setdefault("404", {"$ref": "#/components/responses/404"})
     if method == "post":
         # An Idempotency-Key of the wrong length is a 422, whatever the body.
         operation.setdefault("parameters", []).append(IDEMPOTENCY)
         operation["responses"].setdefault("422", {"$ref": "#/components/responses/422"})
+    # get /v1/participants/{id}/follow-up -> get_v1_participants_id_follow_up
+    operation["operationId"] = "_".join([method] + [seg.strip("{}").replace("-", "_").replace(".", "_")
+                                                    for seg in path.split("/") if seg])
     item[method] = operation
 
 
