@@ -64,7 +64,7 @@ run() {
   PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=fuzz_hooks "$ST" run "$URL/openapi.json" --url "$URL" \
     -H "Authorization: Bearer $TOKEN" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
-    --phases examples,coverage,fuzzing --max-examples "$EXAMPLES" --seed 1 --generation-deterministic \
+    --phases examples,coverage,fuzzing --max-examples "$EXAMPLES" --seed "${FUZZ_SEED:-1}" \
     --workers 1 --request-timeout 20 --no-color "${PENDING[@]}" "$@" ${FUZZ_ARGS:-}
 }
 

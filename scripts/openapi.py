@@ -281,7 +281,9 @@ SCHEMAS = {
         "id": id_(), "type": code("ExitType"), "category": code("ExitCategory"), "date": date(),
         "situation": code("ExitSituation"), "status": code("ExitStatus")}, null=True),
     "Participant": obj({
-        "id": id_(), "first_name": text(), "last_name": text(), "birth_date": date(),
+        "id": id_(), "first_name": text(), "last_name": text(),
+        # Null once the retention purge has anonymised the file (only the birth year is kept).
+        "birth_date": date(True),
         "gender": code("Gender", True), "phone": text(True), "email": text(True), "address": text(True),
         "postal_code": text(True), "city": text(True), "referent_id": id_(), "structure_id": id_(),
         "operation_id": id_(True), "prescriber": code("Prescriber", True),
@@ -369,7 +371,7 @@ SCHEMAS.update({
         "id": id_(), "participant_id": id_(), "type": code("ExitType"), "category": code("ExitCategory"),
         "date": date(), "situation": code("ExitSituation"), "situation_detail": text(True),
         "referent_request": text(True), "document_ids": array(id_()), "status": code("ExitStatus"),
-        "previous_status": code("ParticipantStatus", True), "entry_date": date(True), "decision_id": id_(True),
+        "previous_status": string(enum=["active", "in_follow_up"]), "entry_date": date(True), "decision_id": id_(True),
         "decided_on": date(True), "letter_reference": text(True), "created_at": timestamp(),
         "updated_at": timestamp()}),
     "ExitCreate": body({
@@ -728,7 +730,9 @@ route("post", "/v1/imports/participants", op(
     "Bulk import of participants from a CSV file",
     {200: json_response("The import report", ref("ImportReport"))},
     params=[q("dry_run", boolean()), q("on_existing", string(enum=["skip", "update"])), q("referent_id", id_())],
-    body_content={"text/csv": {"schema": {"type": "string"}}}, tag="imports"))
+    body_content={"text/csv": {"schema": {"type": "string"},
+                               "example": "nom;prénom;date de naissance;référent\nDupont;Marie;1988-05-17;1\n"}},
+    tag="imports"))
 
 # Indicators and alerts (the indicators branch)
 route("get", "/v1/indicators", op(
