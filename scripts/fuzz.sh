@@ -7,7 +7,8 @@
 # and on any response that contradicts the document. The server is always stopped.
 #
 #   scripts/fuzz.sh                      # uses schemathesis from PATH or .build/venv
-#   FUZZ_EXAMPLES=25 FUZZ_MAX_TIME=240 scripts/fuzz.sh
+#   FUZZ_EXAMPLES=25 FUZZ_MAX_TIME=210 FUZZ_SEED=1 scripts/fuzz.sh   # the defaults
+#   FUZZ_KEEP=1 scripts/fuzz.sh         # keep the database, server logs, metrics and report
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
