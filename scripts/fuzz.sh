@@ -62,11 +62,12 @@ PENDING=(--exclude-path /v1/indicators --exclude-path /v1/alerts)
 # CPython 3.11 now and then ("AST constructor recursion depth mismatch"), a tool error that
 # says nothing of the server.
 run() {
-  PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=fuzz_hooks "$ST" run "$URL/openapi.json" --url "$URL" \
+  # From the temporary folder: schemathesis keeps its cache (.schemathesis/) in the working directory.
+  (cd "$WORK" && PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=fuzz_hooks "$ST" run "$URL/openapi.json" --url "$URL" \
     -H "Authorization: Bearer $TOKEN" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
     --phases examples,coverage,fuzzing --max-examples "$EXAMPLES" --seed "${FUZZ_SEED:-1}" \
-    --workers 1 --request-timeout 20 --no-color "${PENDING[@]}" "$@" ${FUZZ_ARGS:-}
+    --workers 1 --request-timeout 20 --no-color "${PENDING[@]}" "$@" ${FUZZ_ARGS:-})
 }
 
 # Revoking tokens comes last, on its own: it sweeps token ids and would revoke the fuzzer's own
