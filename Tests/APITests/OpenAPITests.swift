@@ -63,6 +63,32 @@ struct OpenAPITests {
         #expect(extra.isEmpty, "operations in openapi.json that no route serves: \(extra)")
     }
 
+    @Test("every path parameter is declared and every reference resolves")
+    func parametersAndReferences() throws {
+        let doc = try Self.document()
+        for (path, item) in doc["paths"]?.objectValue ?? [] {
+            let declared = (item["parameters"]?.arrayValue ?? []).compactMap { $0["in"]?.stringValue == "path" ? $0["name"]?.stringValue : nil }
+            let inPath = path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
+            #expect(Set(declared) == Set(inPath), "\(path) declares path parameters \(declared)")
+        }
+        var references: [String] = []
+        func collect(_ value: JSON) {
+            switch value {
+            case .object(let fields):
+                for (k, v) in fields { if k == "$ref", let r = v.stringValue { references.append(r) } else { collect(v) } }
+            case .array(let items): items.forEach(collect)
+            default: break
+            }
+        }
+        collect(doc)
+        for reference in Set(references) {
+            let parts = reference.split(separator: "/").dropFirst().map(String.init)
+            var node: JSON? = doc
+            for part in parts { node = node?[part] }
+            #expect(reference.hasPrefix("#/") && node != nil, "\(reference) does not resolve")
+        }
+    }
+
     @Test("every operation declares the problems it can produce")
     func problemsDeclared() throws {
         let doc = try Self.document()
