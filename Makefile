@@ -5,7 +5,7 @@ DB ?= data/parcours.sqlite
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: all deps build release run test migrate clean
+.PHONY: all deps build release run test fuzz openapi migrate clean
 
 all: build
 
@@ -36,6 +36,25 @@ migrate: release
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	python3 scripts/openapi.py --check
+	$(MAKE) fuzz
+
+# Schemathesis in a venv of its own, installed once (the version is pinned).
+VENV := .build/venv
+SCHEMATHESIS_VERSION := 4.32.5
+$(VENV)/bin/schemathesis:
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q schemathesis==$(SCHEMATHESIS_VERSION)
+
+# The schema-driven fuzzer against a live server on a fresh database (scripts/fuzz.sh);
+# FUZZ_EXAMPLES and FUZZ_MAX_TIME bound the run.
+fuzz: deps $(VENV)/bin/schemathesis
+	$(SWIFT) build --product parcours
+	SCHEMATHESIS=$(VENV)/bin/schemathesis scripts/fuzz.sh
+
+# Regenerates the OpenAPI document from its Python source.
+openapi:
+	python3 scripts/openapi.py
 
 clean:
 	rm -rf .build
