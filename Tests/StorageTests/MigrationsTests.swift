@@ -298,6 +298,19 @@ struct LocateMigrationsTests {
         #expect(found.map(resolved) == resolved(folder.file("repo/migrations")))
     }
 
+    @Test("also when .build/release is a link to .build/<triple>/release, as SwiftPM makes it")
+    func throughBuildLink() throws {
+        let folder = try TemporaryFolder()
+        try FileManager.default.createDirectory(atPath: folder.file("repo/migrations"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: folder.file("repo/.build/x86_64-unknown-linux-gnu/release"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: folder.file("repo/.build/release"),
+                                                   withDestinationPath: "x86_64-unknown-linux-gnu/release")
+        let found = Migrations.locateDirectory(
+            explicit: nil, environment: [:], currentDirectory: folder.file("elsewhere"),
+            executablePath: folder.file("repo/.build/release/parcours"))
+        #expect(found.map(resolved) == resolved(folder.file("repo/migrations")))
+    }
+
     @Test("then share/parcours/migrations under the install prefix")
     func underInstallPrefix() throws {
         let folder = try TemporaryFolder()

@@ -84,7 +84,8 @@ public enum Migrations {
     ///    ``load(from:)`` reports the path the user typed;
     /// 2. the `PARCOURS_MIGRATIONS` environment variable, likewise;
     /// 3. `./migrations` if it is a folder;
-    /// 4. next to the executable: `<exe dir>/../../migrations` (run from `.build/release`) and
+    /// 4. next to the executable: `migrations` one to three folders above it (a build tree:
+    ///    `.build/<triple>/release/parcours`, whatever the current folder) and
     ///    `<exe dir>/../share/parcours/migrations` (installed under a prefix).
     ///
     /// Returns nil when nothing is found.
@@ -107,7 +108,13 @@ public enum Migrations {
             let executableDirectory = URL(fileURLWithPath: executablePath)
                 .resolvingSymlinksInPath()
                 .deletingLastPathComponent()
-            candidates.append(executableDirectory.appendingPathComponent("../../migrations"))
+            // In a build tree the binary is .build/<triple>/release/parcours (`.build/release` is a
+            // link to it): the project's folder is two or three levels up.
+            var ancestor = executableDirectory
+            for _ in 0..<3 {
+                ancestor = ancestor.deletingLastPathComponent()
+                candidates.append(ancestor.appendingPathComponent("migrations"))
+            }
             candidates.append(executableDirectory.appendingPathComponent("../share/parcours/migrations"))
         }
         for candidate in candidates {
