@@ -54,9 +54,6 @@ echo "fuzz: server at $URL (pid $SERVER_PID), database $WORK/fuzz.sqlite"
 # Seed through the API; prints the token schemathesis uses.
 TOKEN="$(python3 "$ROOT/scripts/fuzz_seed.py" "$URL" "$ADMIN")"
 
-# Documented ahead of the indicators branch that serves them (see pendingRoutes in
-# Tests/APITests/OpenAPITests.swift): until it is merged they answer 404. Removed at merge.
-PENDING=(--exclude-path /v1/indicators --exclude-path /v1/alerts)
 
 # One worker: with two, hypothesis's lambda descriptions (ast.parse from two threads) crash
 # CPython 3.11 now and then ("AST constructor recursion depth mismatch"), a tool error that
@@ -67,7 +64,7 @@ run() {
     -H "Authorization: Bearer $TOKEN" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
     --phases examples,coverage,fuzzing --max-examples "$EXAMPLES" --seed "${FUZZ_SEED:-1}" \
-    --workers 1 --request-timeout 20 --no-color "${PENDING[@]}" "$@" ${FUZZ_ARGS:-})
+    --workers 1 --request-timeout 20 --no-color "$@" ${FUZZ_ARGS:-})
 }
 
 # Revoking tokens comes last, on its own: it sweeps token ids and would revoke the fuzzer's own

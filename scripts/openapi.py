@@ -427,15 +427,44 @@ SCHEMAS.update({
     "MergeReverted": {"type": "object", "properties": {
         "merge_id": id_(), "kept_id": id_(), "duplicate_id": id_(), "moved_back": {}},
         "required": ["duplicate_id", "kept_id", "merge_id", "moved_back"]},
-    "Indicators": {
-        "type": "object", "additionalProperties": True,
-        "description": "Rates are fractions between 0 and 1, null when the denominator is 0; each indicator has "
-                       "its target and whether it is met.",
-        "properties": {"period": {"type": "object"}, "overall": {"type": "object"}, "by_referent": {},
-                       "by_structure": {}, "by_operation": {}},
-        "required": ["by_operation", "by_referent", "by_structure", "overall", "period"]},
-    "Alert": obj({"kind": code("AlertKind"), "participant_id": id_(), "referent_id": id_(True),
-                  "since": string(null=True), "detail": {}}),
+    # A figure with its target: rates are fractions 0..1; `value` null when its denominator is 0,
+    # `met` null when the value or the target is unknown (docs/INDICATORS.md).
+    "Measure": obj({"value": number(null=True), "target": number(null=True), "met": boolean(null=True)}),
+    "InterviewCompliance": obj({"value": number(null=True, minimum=0, maximum=1), "compliant_months": integer(minimum=0),
+                                "months": integer(minimum=0), "target": number(), "met": boolean(null=True)}),
+    "FollowUpFigures": obj({"in_progress": integer(minimum=0), "completed": integer(minimum=0),
+                            "overdue_contacts": integer(minimum=0), "target": integer(), "met": boolean()}),
+    "AveragePathwayDays": obj({c: number(null=True) for c in CODES["ExitCategory"]}),
+    "SubsidisedContractAction": obj({"followed": ref("Measure"), "work_or_training_exit_rate": ref("Measure")}),
+    # With ?detail=true, the ids of the participants behind each count.
+    "IndicatorDetail": {"type": "object", "additionalProperties": array(id_())},
+    "IndicatorPeriod": obj({"from": date(), "to": date()}),
+})
+INDICATOR_FIGURES = {
+    "exits": integer(minimum=0), "positive_exits": integer(minimum=0), "administrative_exits": integer(minimum=0),
+    "other_exits": integer(minimum=0), "positive_exit_rate": ref("Measure"), "positive_exit_rate_neutralised": ref("Measure"),
+    "entries": ref("Measure"), "active_caseload": ref("Measure"), "caseload_per_fte": ref("Measure"),
+    "interview_compliance": ref("InterviewCompliance"), "follow_ups": ref("FollowUpFigures"), "pathway_gaps": ref("Measure"),
+    "contract_delays": ref("Measure"), "pending_positionings": ref("Measure"), "average_pathway_days": ref("AveragePathwayDays"),
+}
+OPTIONAL_FIGURES = {"detail": ref("IndicatorDetail")}
+
+
+def indicator_block(extra, optional=None):
+    props = {**extra, **INDICATOR_FIGURES, **OPTIONAL_FIGURES, **(optional or {})}
+    return obj(props, required=list(extra) + list(INDICATOR_FIGURES))
+
+
+SCHEMAS.update({
+    "IndicatorBlock": indicator_block({}),
+    "ReferentIndicators": indicator_block({"referent_id": id_(), "name": string(), "structure_id": id_(), "fte": number()}),
+    "StructureIndicators": indicator_block({"structure_id": id_(), "name": string(), "fte": number()}),
+    "OperationIndicators": indicator_block({"operation_id": id_(), "name": string()},
+                                           optional={"subsidised_contract_action": ref("SubsidisedContractAction")}),
+    "Indicators": obj({"period": ref("IndicatorPeriod"), "overall": ref("IndicatorBlock"),
+                       "by_referent": array(ref("ReferentIndicators")), "by_structure": array(ref("StructureIndicators")),
+                       "by_operation": array(ref("OperationIndicators"))}),
+    "Alert": obj({"kind": code("AlertKind"), "participant_id": id_(), "referent_id": id_(), "since": date(), "detail": string()}),
 })
 for name in ["Structure", "Referent", "Operation", "JobOffer", "Committee", "Token", "Participant", "Barrier",
              "Step", "Interview", "Positioning", "Document", "Exit", "TimelineEvent", "AuditEntry", "DuplicatePair"]:
