@@ -21,6 +21,10 @@ if [ -z "$ST" ]; then
   elif command -v schemathesis >/dev/null; then ST="$(command -v schemathesis)"
   else echo "fuzz: schemathesis not found (make fuzz installs it in .build/venv)" >&2; exit 2; fi
 fi
+# The run happens from a temporary folder: a relative path given here must not depend on it.
+case "$ST" in /*) ;; */*) ST="$PWD/$ST" ;; esac
+case "$BIN" in /*) ;; */*) BIN="$PWD/$BIN" ;; esac
+[ -x "$ST" ] || { echo "fuzz: $ST is not an executable" >&2; exit 2; }
 [ -x "$BIN" ] || { echo "fuzz: $BIN not found: run swift build first" >&2; exit 2; }
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/parcours-fuzz.XXXXXX")"
