@@ -46,7 +46,7 @@ if [[ ! -s $cache || ! -s $cache.token ]]; then
     /usr/bin/time -f "demo generation: %e s, peak RSS %M KiB" "$bin" demo --db "$cache.tmp" --participants "$PARTICIPANTS" --seed "$SEED" > "$work/demo.txt"
     grep -A1 "token (shown" "$work/demo.txt" | tail -1 | tr -d ' ' > "$cache.token"
     sed -n '/written in/,/job_offers\|steps/p' "$work/demo.txt"
-    mv "$cache.tmp" "$cache"
+    mv "$cache.tmp" "$cache"; rm -f "$cache.tmp-wal" "$cache.tmp-shm"
 fi
 token=$(cat "$cache.token")
 cp "$cache" "$work/bench.sqlite"
@@ -60,6 +60,11 @@ sqlite3 "$work/bench.sqlite" "SELECT id FROM referents" > "$work/referents"
 rss() { awk '/^VmRSS/ {print int($2 / 1024 + 0.5)}' "/proc/$1/status"; }
 hwm() { awk '/^VmHWM/ {print int($2 / 1024 + 0.5)}' "/proc/$1/status"; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# RSS split: anonymous (the process' own memory) and file-backed (mostly the database pages
+# mapped by SQLite's mmap: shared with the page cache, reclaimable).
+mem() { awk '/^VmRSS/ {r=$2} /^RssAnon/ {a=$2} /^RssFile/ {f=$2} END {printf "%.1f MiB (anon %.1f, file %.1f)", r/1024, a/1024, f/1024}' "/proc/$1/status"; }
+anon() { awk '/^RssAnon/ {print int($2 / 1024 + 0.5)}' "/proc/$1/status"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # utime + stime, 1/100 s
 
 # Start-up: from exec to the first 200 on /health (the page cache is warm: the file was just copied).
 echo "== starting parcours serve"
@@ -72,8 +77,9 @@ until curl -fsS --max-time 1 "$base/health" > /dev/null 2>&1; do
 done
 startup=$(( $(now_ms) - t0 ))
 sleep 2
-idle_rss=$(rss "$server")
-echo "startup: $startup ms to the first /health 200; idle RSS: $idle_rss MiB"
+idle_rss=$(mem "$server")
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine inflates wall times)"
+echo "startup: $startup ms to the first /health 200; idle RSS: $idle_rss (budget < 30 MiB)"
 
 # GET /v1/indicators: 20 sequential calls, whole PLIE then per referent.
 timings() { # URL -> "status p50 max" in ms
@@ -85,22 +91,25 @@ timings() { # URL -> "status p50 max" in ms
     printf '%s\n' "${times[@]}" | sort -n | awk -v s="$status" '{a[NR]=$1*1000} END {printf "status %s p50 %.1f ms max %.1f ms\n", s, a[int((NR+1)/2)], a[NR]}'
 }
 echo "== GET /v1/indicators (20 sequential calls each)"
+indicators_status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$base/v1/indicators")
 echo "whole PLIE:   $(timings "$base/v1/indicators")   (budget < 200 ms)"
 ref=$(sed -n '7p' "$work/referents")
 echo "per referent: $(timings "$base/v1/indicators?referent_id=$ref")   (referent $ref; budget < 20 ms)"
 echo "alerts:       $(timings "$base/v1/alerts?referent_id=$ref")"
 
 # FSE export of everybody: time, size, and the server's peak RSS during it (VmHWM reset first).
-echo "== FSE export (all participants, CSV)"
-echo 5 > "/proc/$server/clear_refs" 2>/dev/null || true
-before=$(rss "$server")
-read -r code total size < <(curl -s -o /dev/null -w '%{http_code} %{time_total} %{size_download}\n' -H "Authorization: Bearer $token" \
-    "$base/v1/exports/fse?from=2000-01-01&to=2100-12-31&format=csv")
-echo "csv: status $code, $(awk -v s="$size" 'BEGIN {printf "%.1f MiB", s / 1048576}') in ${total} s; server RSS $before MiB before, peak $(hwm "$server") MiB (budget < 5 s, < 100 MiB)"
-echo 5 > "/proc/$server/clear_refs" 2>/dev/null || true
-read -r code total size < <(curl -s -o /dev/null -w '%{http_code} %{time_total} %{size_download}\n' -H "Authorization: Bearer $token" \
-    "$base/v1/exports/fse?from=2000-01-01&to=2100-12-31&format=xlsx")
-echo "xlsx: status $code, $(awk -v s="$size" 'BEGIN {printf "%.1f MiB", s / 1048576}') in ${total} s; peak RSS $(hwm "$server") MiB"
+echo "== FSE export (all participants; from=2000-01-01 to=2100-12-31)"
+for format in csv xlsx; do
+    echo 5 > "/proc/$server/clear_refs" 2>/dev/null || true   # resets VmHWM
+    ( peak=0; while kill -0 "$server" 2>/dev/null; do a=$(anon "$server"); (( a > peak )) && peak=$a; echo "$peak" > "$work/anon.peak"; sleep 0.05; done ) &
+    sampler=$!
+    c0=$(cpu_ticks "$server")
+    read -r code total size < <(curl -s -o /dev/null -w '%{http_code} %{time_total} %{size_download}\n' -H "Authorization: Bearer $token" \
+        "$base/v1/exports/fse?from=2000-01-01&to=2100-12-31&format=$format")
+    c1=$(cpu_ticks "$server")
+    kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+    echo "$format: status $code, $(awk -v s="$size" 'BEGIN {printf "%.1f MiB", s / 1048576}') in ${total} s wall, $(( (c1 - c0) * 10 )) ms server CPU; peak RSS $(hwm "$server") MiB (anon peak $(cat "$work/anon.peak") MiB)   (budget < 5 s, < 100 MiB)"
+done
 
 # The mix, with wrk, sampling RSS every second.
 echo "== mixed load (wrk -t$THREADS -d$DURATION): 70 % participant, 20 % interview list, 8 % interview POST, 2 % indicators"
@@ -109,14 +118,18 @@ BENCH_TOKEN=$token BENCH_IDS=$work/ids BENCH_ACTIVE_IDS=$work/active BENCH_REFER
 for c in $CONNECTIONS; do
     ( while kill -0 "$server" 2>/dev/null; do rss "$server"; sleep 1; done ) > "$work/rss.$c" 2>/dev/null &
     sampler=$!
+    c0=$(cpu_ticks "$server")
     BENCH_TOKEN=$token BENCH_IDS=$work/ids BENCH_ACTIVE_IDS=$work/active BENCH_REFERENTS=$work/referents BENCH_LABEL="mix-c$c" \
         timeout 120 wrk -t"$THREADS" -c"$c" -d"$DURATION" --timeout 5s --latency -s scripts/bench-workload.lua "$base" > "$work/wrk.$c" 2>&1 || true
     kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+    c1=$(cpu_ticks "$server")
     grep '^RESULT' "$work/wrk.$c" || { cat "$work/wrk.$c"; }
-    echo "   RSS under load: max $(sort -n "$work/rss.$c" | tail -1) MiB"
+    requests=$(sed -n 's/^RESULT.* requests=\([0-9]*\).*/\1/p' "$work/wrk.$c")
+    echo "   server CPU per request: $(( (c1 - c0) * 10000 / ${requests:-1} )) us; RSS under load: max $(sort -n "$work/rss.$c" | tail -1) MiB, now $(mem "$server"); load average $(cut -d' ' -f1 /proc/loadavg)"
+    [[ $indicators_status == 200 ]] || echo "   (non2xx includes the 2 % indicator calls: GET /v1/indicators answered $indicators_status here)"
 done
 sleep 3
-echo "idle RSS after the load: $(rss "$server") MiB (at start: $idle_rss MiB; budget < 30 MiB)"
+echo "idle RSS after the load: $(mem "$server") (at start: $idle_rss; budget < 30 MiB)"
 kill "$server"; wait "$server" 2>/dev/null || true
 
 [[ $COMPARE == 1 ]] || exit 0
