@@ -68,7 +68,7 @@ wait "$slow_pid" 2>/dev/null || true
 sleep 12  # idle: the slow clients' sockets close, keep-alive timeouts expire
 rss=$(awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$server/status"); fds=$(ls "/proc/$server/fd" | wc -l)
 anon=$(awk '/^RssAnon/ {printf "%.1f", $2 / 1024}' "/proc/$server/status")
-echo "after the load (12 s idle): RSS $rss MiB (anon $anon), $fds descriptors (at start: $(head -1 "$work/series" | awk '{print $4}'))"
+echo "after the load (12 s idle): RSS $rss MiB (anon $anon), $fds descriptors (first sample, as the load started: $(head -1 "$work/series" | awk '{print $4}'))"
 grep '^RESULT' "$work/wrk.txt" || cat "$work/wrk.txt"
 cat "$work/slow.txt"
 python3 - "$work/series" "$CONNS" "$SLOW" <<'PY'
