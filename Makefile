@@ -4,8 +4,11 @@ SWIFT ?= swift
 DB ?= data/parcours.sqlite
 HOST ?= 127.0.0.1
 PORT ?= 8080
+DEMO_DB ?= data/demo.sqlite
+DEMO_PARTICIPANTS ?= 2000
+DEMO_SEED ?= 1
 
-.PHONY: all deps build release run test fuzz openapi migrate clean
+.PHONY: all deps build release run test fuzz openapi migrate clean demo bench soak
 
 all: build
 
@@ -55,6 +58,19 @@ fuzz: deps $(VENV)/bin/schemathesis
 # Regenerates the OpenAPI document from its Python source.
 openapi:
 	python3 scripts/openapi.py
+
+# A new database filled with a synthetic PLIE (docs/DEMO.md); then: make run DB=$(DEMO_DB)
+demo: release
+	@mkdir -p $(dir $(DEMO_DB))
+	.build/release/parcours demo --db $(DEMO_DB) --participants $(DEMO_PARTICIPANTS) --seed $(DEMO_SEED)
+
+# Figures at scale and the reference comparison (docs/PERFORMANCE.md). Prints, never fails on a budget.
+bench: deps
+	scripts/bench.sh
+
+# Minutes of mixed load and slow clients; RSS and descriptors must stay flat. Not in CI.
+soak: deps
+	scripts/soak.sh
 
 clean:
 	rm -rf .build

@@ -6,7 +6,7 @@ struct Parcours: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parcours",
         abstract: "Parcours: the PLIE's participant pathways, indicators and FSE exports, as an HTTP JSON API.",
-        subcommands: [Serve.self, Migrate.self, TokenCommand.self, BackupCommand.self, ImportCommand.self, PurgeCommand.self],
+        subcommands: [Serve.self, Migrate.self, TokenCommand.self, BackupCommand.self, ImportCommand.self, PurgeCommand.self, DemoCommand.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -17,7 +17,7 @@ struct Serve: ParsableCommand {
     @Option(help: "Port to listen on, 0 for any (env PARCOURS_PORT; default 8080).") var port: Int?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (env PARCOURS_LOG_LEVEL; default info).")
     var logLevel: String?
-    @Option(help: "Threads running requests (env PARCOURS_WORKERS; default 8).") var workers: Int?
+    @Option(help: "Threads running requests (env PARCOURS_WORKERS; default 2 per core, at least 4).") var workers: Int?
 
     func run() throws {
         let level = try Env.logLevel(logLevel ?? Env.string("PARCOURS_LOG_LEVEL") ?? "info")
@@ -32,7 +32,11 @@ struct Serve: ParsableCommand {
         var http = HTTPServerConfiguration()
         http.host = host ?? Env.string("PARCOURS_HOST") ?? http.host
         http.port = try port ?? Env.int("PARCOURS_PORT") ?? http.port
-        http.workerThreads = try workers ?? Env.int("PARCOURS_WORKERS") ?? http.workerThreads
+        // 2 per core, at least 4: enough that a request blocked on SQLite (or a long export)
+        // leaves others running, few enough that threads do not just hand the CPU to each
+        // other. On the 2-core bench machine, 8 workers cost ~20 % more CPU per request than 4
+        // (futex wake-ups and context switches; docs/PERFORMANCE.md).
+        http.workerThreads = try workers ?? Env.int("PARCOURS_WORKERS") ?? max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)
         if let v = try Env.double("PARCOURS_HEADER_TIMEOUT") { http.headerTimeout = v }
         if let v = try Env.double("PARCOURS_KEEPALIVE_TIMEOUT") { http.keepAliveTimeout = v }
         if let v = try Env.double("PARCOURS_BODY_TIMEOUT") { http.bodyIdleTimeout = v }
