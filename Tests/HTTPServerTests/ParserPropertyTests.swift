@@ -64,6 +64,18 @@ struct ParserPropertyTests {
         }
     }
 
+    @Test("a bare LF past the request-line or header limit gets the limit's status in one read as in many")
+    func limitBeforeBareLF() {
+        let longLine = Array("GET /".utf8) + [UInt8](repeating: 97, count: 200) + [10]
+        let whole = parse(chunks: [longLine], configuration: smallLimits)
+        #expect(whole.error?.status == 414)
+        #expect(parse(chunks: [Array(longLine[0..<150]), Array(longLine[150...])], configuration: smallLimits) == whole)
+        let longHeader = Array("GET / HTTP/1.1\r\nHost: x\r\nX-A: ".utf8) + [UInt8](repeating: 98, count: 4096) + [10]
+        let wholeHeader = parse(chunks: [longHeader], configuration: smallLimits)
+        #expect(wholeHeader.error?.status == 431)
+        #expect(parse(chunks: [Array(longHeader[0..<2000]), Array(longHeader[2000...])], configuration: smallLimits) == wholeHeader)
+    }
+
     @Test("mutated valid requests parse the same in any split, and end in a request or an error")
     func mutations() async {
         await propertyCheck(count: 500, input: Gen.int(in: 0..<samples.count), Gen.int(in: 0...100_000).array(of: 1...4),

@@ -199,6 +199,18 @@ public struct HTTPRequestParser: Sendable {
             let count = buf.count
             while i < count {
                 let c = buf[i]
+                // The limits are checked at every byte exactly as the end-of-read check below would
+                // if the read ended here, so the answer never depends on how the bytes were split
+                // (a bare LF past the limit is a 414/431 in one read as in many).
+                if c != ByteClass.lf {
+                    if requestLine == nil {
+                        guard i - (start + lineStart) < limits.maxRequestLineBytes + 1 else {
+                            throw HTTPParseError(status: 414, reason: "the request line is longer than \(limits.maxRequestLineBytes) bytes")
+                        }
+                    } else {
+                        try checkHeaderBytes(upTo: i + 1)
+                    }
+                }
                 if c == ByteClass.lf {
                     let ls = start + lineStart
                     guard i > ls, buf[i - 1] == ByteClass.cr else { throw .badRequest("bare LF: lines must end with CRLF") }
