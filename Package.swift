@@ -51,9 +51,11 @@ let package = Package(
         .testTarget(name: "DomainTests", dependencies: [
             "Domain", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "ExportsTests", dependencies: ["Exports", "ZIPFoundation"]),
+        .testTarget(name: "ExportsTests", dependencies: ["Exports", "ZIPFoundation", "TestSupport"]),
+        // Helpers shared by the test targets (reading exports back with Python's standard readers).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "APITests", dependencies: [
-            "API", "HTTPServer", "Storage", "Domain", "Exports", "CParcoursZlib", "ZIPFoundation",
+            "API", "HTTPServer", "Storage", "Domain", "Exports", "CParcoursZlib", "TestSupport", "ZIPFoundation",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),

@@ -3,6 +3,7 @@ import Domain
 import Foundation
 import GRDB
 import HTTPServer
+import TestSupport
 import Testing
 
 @Suite("FSE export")

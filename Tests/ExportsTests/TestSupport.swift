@@ -40,43 +40,6 @@ final class ScratchDirectory {
     }
 }
 
-enum Python {
-    struct Failure: Error, CustomStringConvertible {
-        let status: Int32
-        let standardError: String
-        var description: String { "python3 exited with \(status): \(standardError)" }
-    }
-
-    /// Runs `python3 -c script arguments...` and returns its standard output.
-    static func run(_ script: String, _ arguments: [String] = []) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        // Read before waiting: a full pipe would otherwise block the child forever.
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(status: process.terminationStatus, standardError: String(decoding: err, as: UTF8.self))
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Runs a script that prints JSON and decodes it.
-    static func json<T: Decodable>(_ type: T.Type, _ script: String, _ arguments: [String] = []) throws -> T {
-        try JSONDecoder().decode(T.self, from: Data(run(script, arguments).utf8))
-    }
-
-    static func hasModule(_ name: String) -> Bool {
-        (try? run("import \(name)")) != nil
-    }
-}
-
 func date(_ iso: String) -> Day {
     Day(iso)!
 }
