@@ -133,24 +133,14 @@ public struct HTTPRequestParser: Sendable {
                 guard bodyReceived + remaining <= maxBodyBytes else {
                     throw HTTPParseError(status: 413, reason: "the body is larger than \(maxBodyBytes) bytes")
                 }
-                let available = buffer.count - start
-                guard available > 0 else { return nil }
-                let take = min(available, remaining)
-                let piece = Array(buffer[start..<(start + take)])
-                start += take
-                bodyReceived += take
-                state = take == remaining ? .endPending : .fixedBody(remaining: remaining - take)
+                guard let piece = takeBody(upTo: remaining) else { return nil }
+                state = piece.count == remaining ? .endPending : .fixedBody(remaining: remaining - piece.count)
                 return .body(piece)
             case .chunkSize:
                 guard try scanChunkSize() else { return nil }
             case .chunkData(let remaining):
-                let available = buffer.count - start
-                guard available > 0 else { return nil }
-                let take = min(available, remaining)
-                let piece = Array(buffer[start..<(start + take)])
-                start += take
-                bodyReceived += take
-                state = take == remaining ? .chunkDataEnd : .chunkData(remaining: remaining - take)
+                guard let piece = takeBody(upTo: remaining) else { return nil }
+                state = piece.count == remaining ? .chunkDataEnd : .chunkData(remaining: remaining - piece.count)
                 return .body(piece)
             case .chunkDataEnd:
                 let available = buffer.count - start
@@ -180,6 +170,18 @@ public struct HTTPRequestParser: Sendable {
         bodyReceived = 0
         trailerBytes = 0
         maxBodyBytes = limits.defaultMaxBodyBytes
+    }
+
+    /// Up to `remaining` body bytes from the buffer (a fixed-length body or a chunk's data),
+    /// or nil when none has arrived yet.
+    private mutating func takeBody(upTo remaining: Int) -> [UInt8]? {
+        let available = buffer.count - start
+        guard available > 0 else { return nil }
+        let take = min(available, remaining)
+        let piece = Array(buffer[start..<(start + take)])
+        start += take
+        bodyReceived += take
+        return piece
     }
 
     // MARK: Head
