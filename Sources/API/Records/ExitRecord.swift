@@ -5,14 +5,8 @@ import GRDB
 enum ExitRecord {
     /// The exit and its participant if the caller may see that participant, else 404.
     static func visible(_ db: Database, _ ctx: RequestContext, _ id: Int64) throws -> (exit: Row, participant: Row) {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM exits WHERE id = ?"), arguments: [id]) else {
-            throw APIError.notFound("Exit \(id)")
-        }
-        do {
-            return (row, try ParticipantRecord.visible(db, ctx, row["participant_id"]))
-        } catch let e as APIError where e.status == 404 {
-            throw APIError.notFound("Exit \(id)")
-        }
+        let loaded = try OwnedRecord.load(db, ctx, table: "exits", id: id, what: "Exit", writing: false)
+        return (loaded.row, loaded.participant)
     }
 
     static func etagOf(_ row: Row) -> String { etag("x", row["id"], row["version"]) }
