@@ -35,6 +35,16 @@ public struct Input {
         return trimmed
     }
 
+    /// An email address: one "@" with text on both sides, no spaces (what a typo breaks; the
+    /// address itself is only proven by writing to it).
+    public mutating func email(_ key: String) -> String? {
+        let v = string(key, maxLength: 254)
+        if let v, !(v.contains("@") && !v.hasPrefix("@") && !v.hasSuffix("@") && !v.contains(" ")) {
+            fail(key, "is not an email address")
+        }
+        return v
+    }
+
     public mutating func day(_ key: String, required: Bool = false) -> Day? {
         guard let v = value(key), !v.isNull else {
             if required { fail(key, "is required (YYYY-MM-DD)") }

@@ -44,9 +44,7 @@ enum ParticipantsRoutes {
             f.columns.append(("phone", v))
         }
         if creating || input.has("email") {
-            let v = input.string("email", maxLength: 254)
-            if let v, !(v.contains("@") && !v.hasPrefix("@") && !v.hasSuffix("@") && !v.contains(" ")) { input.fail("email", "is not an email address") }
-            f.columns.append(("email", v))
+            f.columns.append(("email", input.email("email")))
         }
         text("address", max: 500)
         text("postal_code", max: 10)

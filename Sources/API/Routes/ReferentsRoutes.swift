@@ -12,11 +12,7 @@ enum ReferentsRoutes {
             r.text("first_name", required: true)
             r.text("last_name", required: true)
             if r.sets("email") {
-                let v = r.input.string("email", maxLength: 254)
-                if let v, !(v.contains("@") && !v.hasPrefix("@") && !v.hasSuffix("@") && !v.contains(" ")) {
-                    r.input.fail("email", "is not an email address")
-                }
-                r.set("email", v)
+                r.set("email", r.input.email("email"))
             }
             r.text("phone", maxLength: 40)
             // Full time 1.0, half time 0.5: a referent's share of a full caseload.
