@@ -29,6 +29,13 @@ struct LifecyclePropertyTests {
         }
     }
 
+    /// Walks the random search once found failing, kept so they run every time: an exit during a
+    /// follow-up, then a new pathway whose job must open a follow-up of its own.
+    @Test("walks that once failed", arguments: [[0, 11, 11, 14, 11, 9, 0, 1, 11, 14]])
+    func regressions(_ picks: [Int]) throws {
+        try Self.run(picks)
+    }
+
     static func natural(_ status: String, _ pick: Int) -> Action {
         switch status {
         case "pending_committee": return pick % 3 == 0 ? .reject : .admit

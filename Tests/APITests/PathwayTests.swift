@@ -393,6 +393,39 @@ struct FollowUpTests {
 
 @Suite("Follow-up history")
 struct FollowUpHistoryTests {
+    @Test("rule 8: a validated exit interrupts the follow-up on the exit date; a new pathway's job opens a follow-up of its own")
+    func exitEndsFollowUp() throws {
+        let f = try PathwayFixture(today: "2026-03-10")
+        let t = f.t
+        let p = try f.participant()
+        let job = t.post("/v1/participants/\(p)/steps", obj(["type": "employment", "status": "ongoing", "actual_start": "2026-02-01"]))
+        #expect(job.status == 201, "\(job.text)")
+        #expect(f.status(p) == "in_follow_up")
+        let suivi = t.post("/v1/committees", obj(["kind": "suivi", "date": "2026-03-10"])).id
+        let agrement = t.post("/v1/committees", obj(["kind": "agrement", "date": "2026-03-10"])).id
+        #expect(t.post("/v1/participants/\(p)/exit", obj(["type": "demenagement", "date": "2026-03-05", "situation": "other"])).status == 201)
+        let validated = t.post("/v1/committees/\(suivi)/decisions", obj(["participant_id": .string(p), "subject": "exit", "outcome": "approved"]))
+        #expect(validated.status == 201, "\(validated.text)")
+        #expect(f.status(p) == "exited")
+        let ended = t.get("/v1/participants/\(p)/follow-up")
+        #expect(ended.json["status"] == "interrupted")
+        #expect(ended.json["interrupted_on"] == "2026-03-05")
+        #expect(try t.count("audit_log", "entity = 'follow_up' AND action = 'interrupt' AND after LIKE '%exit_validated%'") == 1)
+
+        // Back through the committee: the new pathway's job opens a new follow-up and moves the participant.
+        #expect(t.post("/v1/participants/\(p)/candidature", obj(["committee_id": .string(agrement)])).status == 201)
+        #expect(t.post("/v1/committees/\(agrement)/decisions", obj(["participant_id": .string(p), "subject": "admission", "outcome": "approved"])).status == 201)
+        #expect(t.post("/v1/participants/\(p)/contract", obj(["signed_on": "2026-03-10"])).status == 201)
+        #expect(f.status(p) == "active")
+        let second = t.post("/v1/participants/\(p)/steps", obj(["type": "employment", "status": "ongoing", "actual_start": "2026-03-10"]))
+        #expect(second.status == 201, "\(second.text)")
+        #expect(f.status(p) == "in_follow_up")
+        let current = t.get("/v1/participants/\(p)/follow-up")
+        #expect(current.json["step_id"] == .string(second.id))
+        #expect(current.json["status"] == "in_progress")
+        #expect(try t.count("follow_ups") == 2)
+    }
+
     @Test("a job recorded after its follow-up already ended is kept as history: the participant stays active")
     func lateRecord() throws {
         let f = try PathwayFixture(today: "2026-12-01")

@@ -54,4 +54,22 @@ enum FollowUpRecord {
                       before: .object([("interrupted_on", .null)]), after: .object([("interrupted_on", .string(end.description)), ("step_id", .id(stepId))]))
         try ParticipantRecord.move(db, ctx, participant, .followUpInterrupted, reason: "follow_up_interrupted")
     }
+
+    /// Rule 8: a validated exit ends the pathway, and the PLIE's follow-up with it. A follow-up still
+    /// running on the exit date is interrupted on that date (never before its own start), so that a
+    /// later pathway opens a follow-up of its own instead of finding this one "in progress".
+    static func exitValidated(_ db: Database, _ ctx: RequestContext, participant participantId: Int64, exitDate: Day) throws {
+        let running = try Row.fetchAll(db, sql: """
+            SELECT id, starts_on FROM follow_ups WHERE participant_id = ? AND interrupted_on IS NULL AND ends_on > ?
+            """, arguments: [participantId, exitDate.description])
+        for f in running {
+            let id: Int64 = f["id"]
+            let day = max(exitDate, Day(f["starts_on"] as String) ?? exitDate)
+            try db.execute(sql: "UPDATE follow_ups SET interrupted_on = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+                           arguments: [day.description, ctx.timestamp(), id])
+            try ctx.audit(db, "interrupt", "follow_up", id, participant: participantId,
+                          before: .object([("interrupted_on", .null)]),
+                          after: .object([("interrupted_on", .string(day.description)), ("reason", .string("exit_validated"))]))
+        }
+    }
 }

@@ -167,6 +167,9 @@ enum DecisionsRoutes {
                       before: .object([("status", .string(exit["status"] as String))]),
                       after: .object([("status", .string(status.rawValue)), ("decision_id", .id(decisionId)),
                                       ("decided_on", .string(r.date?.description)), ("letter_reference", .string(r.letterReference))]))
+        if status == .validated, let exitDate = Day(exit["date"] as String) {
+            try FollowUpRecord.exitValidated(db, ctx, participant: r.participantId, exitDate: exitDate)
+        }
         let extra: [(column: String, value: DatabaseValueConvertible?)] =
             r.outcome == .approved ? [("exit_date", exit["date"] as String), ("exit_type", exit["type"] as String)] : []
         return (try ParticipantRecord.move(db, ctx, participant, .exitDecision(r.outcome), extra: extra, reason: "exit_\(status.rawValue)"), decisionId)
