@@ -362,6 +362,7 @@ struct IndicatorsTests {
 
     // MARK: Speed
 
+    /// (For the whole PLIE the route reads `current_pathways` whole, on purpose, in rowid order: see IndicatorQuery.)
     @Test("the queries seek indexes: no full scan of pathways, exits, contracts, interviews, steps or follow-ups")
     func queryPlans() throws {
         let t = try TestApp(today: "2026-06-30")
@@ -379,6 +380,9 @@ struct IndicatorsTests {
                 "SELECT count(*) FROM follow_ups f WHERE f.ends_on BETWEEN '2025-01-01' AND '2025-12-31'",
                 "SELECT count(*) FROM interviews i WHERE i.participant_id = 1 AND i.date BETWEEN '2025-01-01' AND '2025-01-31'",
                 "SELECT count(*) FROM participants p WHERE p.status = 'admitted' AND p.admitted_on < '2025-01-01'",
+                "SELECT count(*) FROM follow_ups f WHERE f.ends_on > '2025-12-31' AND f.starts_on <= '2025-12-31'",
+                "SELECT count(*) FROM participant_facts p WHERE p.referent_id = 1",
+                "SELECT count(*) FROM participant_facts p WHERE p.operation_id = 1",
             ] {
                 let plan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }.joined(separator: "; ")
                 #expect(plan.contains("USING") && !plan.contains("SCAN x ") && !plan.hasPrefix("SCAN "), "\(sql): \(plan)")

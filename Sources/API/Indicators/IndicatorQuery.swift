@@ -4,8 +4,8 @@ import GRDB
 /// The SQL of `GET /v1/indicators`: six aggregations, each grouped by (referent, operation),
 /// so the rows read stay in SQLite and Swift only sums a few hundred cells.
 ///
-/// The pathway facts (caseload, interview compliance, gaps, follow-ups in progress, followed)
-/// are computed once per participant in the `span` CTE, over the participants whose current
+/// The pathway facts (caseload, interview compliance, gaps, followed) are computed once per
+/// participant in the `span` CTE, over the participants whose current
 /// pathway overlaps the period; exits, entries, completed follow-ups, late contracts and
 /// pending positionings come from range scans of their own indexes.
 struct IndicatorQuery {
@@ -36,7 +36,7 @@ struct IndicatorQuery {
         }
         // group_concat only when the ids are asked for: it is the costly part.
         func ids(_ expression: String) -> String { detail ? "group_concat(\(expression))" : "NULL" }
-        let scoped = "JOIN participants p ON p.id = x.participant_id JOIN referents r ON r.id = p.referent_id"
+        let scoped = "JOIN \(PathwaySQL.facts) p ON p.id = x.participant_id JOIN referents r ON r.id = p.referent_id"
 
         // Validated exits dated in the period. Pathway days from the exit's recorded entry, else the
         // participant's entry when it precedes the exit (the same pathway).
@@ -78,49 +78,61 @@ struct IndicatorQuery {
         // interview compliance reads the monthly counts of `interview_months` between the first and
         // last months wholly in pathway and in the period.
         let joinReferent = scope.needsReferent ? "JOIN referents r ON r.id = p.referent_id" : ""
+        // For the whole PLIE, current_pathways is read in rowid order (NOT INDEXED still seeks by rowid):
+        // every later seek (facts, interview months, follow-ups) then moves forward through its
+        // table, several times faster than in the random order of the period index. A referent's or
+        // an operation's scope starts from the facts' index instead.
+        let pathways = scope.narrowsParticipants ? "current_pathways cp" : "current_pathways cp NOT INDEXED"
         try each("""
-            WITH cur AS (
-                SELECT p.id, p.referent_id, p.operation_id, cp.entry_date, cp.exit_date
-                FROM current_pathways cp JOIN participants p ON p.id = cp.participant_id \(joinReferent)
+            WITH span AS MATERIALIZED (
+                SELECT p.id, p.referent_id, p.operation_id, p.open_steps, p.last_step_end, cp.entry_date, cp.exit_date,
+                       (cp.exit_date IS NULL OR cp.exit_date >= :to) AS on_to,
+                       coalesce((SELECT o.min_interviews_per_month FROM operations o WHERE o.id = p.operation_id), :min_interviews) AS minimum,
+                       max(\(PathwaySQL.firstWholeMonth(entry: "cp.entry_date")), :first_month) AS fm,
+                       CASE WHEN cp.exit_date IS NULL THEN :last_month ELSE min(\(PathwaySQL.lastWholeMonth(exit: "cp.exit_date")), :last_month) END AS lm
+                FROM \(pathways) JOIN \(PathwaySQL.facts) p ON p.id = cp.participant_id \(joinReferent)
                 WHERE \(PathwaySQL.overlapsPeriod) AND \(scope.sql)),
-            span AS MATERIALIZED (
-                SELECT cur.*, (exit_date IS NULL OR exit_date >= :to) AS on_to,
-                       coalesce((SELECT o.min_interviews_per_month FROM operations o WHERE o.id = cur.operation_id), :min_interviews) AS minimum,
-                       max(\(PathwaySQL.firstWholeMonth(entry: "entry_date")), :first_month) AS fm,
-                       CASE WHEN exit_date IS NULL THEN :last_month ELSE min(\(PathwaySQL.lastWholeMonth(exit: "exit_date")), :last_month) END AS lm
-                FROM cur),
             facts AS (
                 SELECT p.id AS pid, p.referent_id AS rid, p.operation_id AS oid, p.on_to,
                        max(0, p.lm - p.fm + 1) AS months,
                        CASE WHEN p.lm < p.fm THEN 0 WHEN p.minimum <= 0 THEN p.lm - p.fm + 1
                             ELSE (SELECT count(*) FROM interview_months im
                                   WHERE im.participant_id = p.id AND im.month BETWEEN p.fm AND p.lm AND im.count >= p.minimum) END AS compliant,
-                       CASE WHEN p.on_to THEN \(PathwaySQL.hasGap) ELSE 0 END AS gap,
-                       CASE WHEN p.on_to THEN (SELECT count(*) FROM follow_ups f
-                            WHERE f.participant_id = p.id AND \(PathwaySQL.followUpInProgress(on: ":to"))) ELSE 0 END AS fu,
-                       CASE WHEN p.on_to THEN (SELECT count(*) FROM follow_ups f
-                            WHERE f.participant_id = p.id AND \(PathwaySQL.followUpInProgress(on: ":to"))
-                              AND \(PathwaySQL.contactOverdue(on: ":to"))) ELSE 0 END AS overdue
+                       CASE WHEN p.on_to THEN \(PathwaySQL.hasGap) ELSE 0 END AS gap
                 FROM span p)
             SELECT rid, oid, count(*) AS followed, sum(on_to) AS caseload, sum(months) AS months, sum(compliant) AS compliant,
-                   sum(gap) AS gaps, sum(fu) AS fu, sum(overdue) AS overdue,
+                   sum(gap) AS gaps,
                    \(ids("pid")) AS i_followed, \(ids("CASE WHEN on_to THEN pid END")) AS i_caseload,
-                   \(ids("CASE WHEN compliant < months THEN pid END")) AS i_noncompliant, \(ids("CASE WHEN gap THEN pid END")) AS i_gap,
-                   \(ids("CASE WHEN fu > 0 THEN pid END")) AS i_fu, \(ids("CASE WHEN overdue > 0 THEN pid END")) AS i_overdue
+                   \(ids("CASE WHEN compliant < months THEN pid END")) AS i_noncompliant, \(ids("CASE WHEN gap THEN pid END")) AS i_gap
             FROM facts GROUP BY rid, oid
             """) { row, c in
             c.followed += row["followed"]; c.caseload += row["caseload"]
             c.complianceMonths += row["months"]; c.compliantMonths += row["compliant"]
-            c.gaps += row["gaps"]; c.followUpsInProgress += row["fu"]; c.overdueContacts += row["overdue"]
+            c.gaps += row["gaps"]
             c.addIds("followed", row["i_followed"]); c.addIds("active_caseload", row["i_caseload"])
             c.addIds("interview_compliance", row["i_noncompliant"]); c.addIds("pathway_gaps", row["i_gap"])
+        }
+
+        // Follow-ups in progress on `to` of participants in pathway on `to`, and those with a contact
+        // overdue: a range of `follow_ups_ends` (those not ended by `to`), a few thousand rows, rather
+        // than two seeks per participant of the period.
+        try each("""
+            SELECT p.referent_id AS rid, p.operation_id AS oid, count(*) AS fu, sum(\(PathwaySQL.contactOverdue(on: ":to"))) AS overdue,
+                   \(ids("DISTINCT p.id")) AS i_fu, \(ids("DISTINCT CASE WHEN \(PathwaySQL.contactOverdue(on: ":to")) THEN p.id END")) AS i_overdue
+            FROM follow_ups f JOIN current_pathways cp ON cp.participant_id = f.participant_id
+                 JOIN \(PathwaySQL.facts) p ON p.id = f.participant_id JOIN referents r ON r.id = p.referent_id
+            WHERE f.ends_on > :to AND \(PathwaySQL.followUpInProgress(on: ":to"))
+              AND cp.entry_date <= :to AND (cp.exit_date IS NULL OR cp.exit_date >= :to) AND \(scope.sql)
+            GROUP BY 1, 2
+            """) { row, c in
+            c.followUpsInProgress += row["fu"]; c.overdueContacts += row["overdue"]
             c.addIds("follow_ups_in_progress", row["i_fu"]); c.addIds("overdue_contacts", row["i_overdue"])
         }
 
         // Follow-ups completed in the period.
         try each("""
             SELECT p.referent_id AS rid, p.operation_id AS oid, count(*) AS n, \(ids("p.id")) AS i
-            FROM follow_ups f JOIN participants p ON p.id = f.participant_id JOIN referents r ON r.id = p.referent_id
+            FROM follow_ups f JOIN \(PathwaySQL.facts) p ON p.id = f.participant_id JOIN referents r ON r.id = p.referent_id
             WHERE f.ends_on BETWEEN :from AND :to AND \(PathwaySQL.followUpCompleted(by: ":to")) AND \(scope.sql) GROUP BY 1, 2
             """) { row, c in c.followUpsCompleted += row["n"]; c.addIds("follow_ups_completed", row["i"]) }
 

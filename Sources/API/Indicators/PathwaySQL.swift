@@ -7,7 +7,8 @@ import GRDB
 /// can appear several times in a statement; the cutoffs come from `Deadlines`, so no date
 /// arithmetic happens per row.
 ///
-/// Fragments are over a participants table aliased `p` (follow-ups `f`, positionings `x`, current pathways `cp`).
+/// Fragments are over a participants table aliased `p` (follow-ups `f`, positionings `x`, current pathways `cp`);
+/// the gap fragments need it to be `participant_facts`.
 enum PathwaySQL {
     /// The participants whose current pathway overlaps `[:from, :to]` (`Indicators.isInPathway(during:)`),
     /// over `current_pathways cp`: a range of the index `current_pathways_open`. The current exit
@@ -30,16 +31,17 @@ enum PathwaySQL {
     }
 
     /// `Deadlines.hasGap`: no planned or ongoing step, and the last activity (entry, or the latest
-    /// step end: actual, else planned) before `:gap_cutoff`.
-    static let hasGap = """
-        (NOT EXISTS (SELECT 1 FROM steps s WHERE s.participant_id = p.id AND s.status IN ('planned', 'ongoing'))
-         AND \(lastActivity) < :gap_cutoff)
-        """
+    /// step end: actual, else planned) before `:gap_cutoff`. Over `participant_facts p`, whose
+    /// `open_steps` and `last_step_end` the triggers of migrations/0004 keep from `steps`.
+    static let hasGap = "(p.open_steps = 0 AND \(lastActivity) < :gap_cutoff)"
 
-    /// `Deadlines.lastActivity`. (SQLite's multi-argument max() is NULL if any argument is, hence the coalesce.)
-    static let lastActivity = """
-        max(p.entry_date, coalesce((SELECT max(coalesce(s.actual_end, s.planned_end)) FROM steps s WHERE s.participant_id = p.id), p.entry_date))
-        """
+    /// `Deadlines.lastActivity`, over `participant_facts p`. (SQLite's multi-argument max() is NULL
+    /// if any argument is, hence the coalesce.)
+    static let lastActivity = "max(p.entry_date, coalesce(p.last_step_end, p.entry_date))"
+
+    /// The narrow per-participant table the indicator and alert queries join as `p` instead of
+    /// `participants` (migrations/0004): it has the columns `CaseloadScope` filters on.
+    static let facts = "participant_facts"
 
     /// `Deadlines.isFollowUpInProgress` for a follow-up aliased `f`, on `day`.
     static func followUpInProgress(on day: String) -> String {
@@ -89,6 +91,10 @@ struct CaseloadScope {
     var needsReferent = false
 
     var sql: String { conditions.isEmpty ? "1" : conditions.joined(separator: " AND ") }
+
+    /// Whether a referent, structure or operation narrows the participants (each such condition
+    /// has an argument; the merged-file condition, always there, has none).
+    var narrowsParticipants: Bool { !arguments.isEmpty }
 
     /// The caller's scope plus the filters `referent_id`, `structure_id`, `operation_id`.
     /// A filter outside the caller's scope is a 403 (alerts and indicators share this): the caller asked for what they may not see.
