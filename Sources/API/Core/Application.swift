@@ -31,11 +31,21 @@ public final class Application: HTTPResponder, @unchecked Sendable {
         case .methodNotAllowed(let allowed):
             return refuse("unmatched", methodNotAllowed(allowed, head: head))
         case .found(let route, _):
-            if !route.isPublic, env.tokens.authenticate(head.headers["Authorization"], now: env.clock.now()) == nil {
+            // Refused before its body is read (and before 100-continue): a request that announces a
+            // body without a valid token. One without a body is authenticated once, in `respond`.
+            if !route.isPublic, Self.announcesBody(head), env.tokens.authenticate(head.headers["Authorization"], now: env.clock.now()) == nil {
                 return refuse(route.pattern, .unauthorized)
             }
             return .accept(maxBytes: route.maxBody)
         }
+    }
+
+    /// Whether the request head announces a body (RFC 9112 §6.3: Transfer-Encoding, or a
+    /// Content-Length other than 0).
+    static func announcesBody(_ head: HTTPRequestHead) -> Bool {
+        if head.headers["Transfer-Encoding"] != nil { return true }
+        if let length = head.headers["Content-Length"] { return length != "0" }
+        return false
     }
 
     public func respond(to request: HTTPRequest) -> HTTPResponse {

@@ -107,6 +107,9 @@ final class HTTPTestClient {
         return out
     }
 
+    /// The next status line as sent, an interim 100 Continue included.
+    func readStatusLine() throws -> String { try line() }
+
     func readResponse(headRequest: Bool = false) throws -> Response {
         var statusLine = try line()
         var status = Int(statusLine.split(separator: " ")[1]) ?? 0
