@@ -69,7 +69,8 @@ call("POST", f"/v1/referents/{referent}/agenda",
      {"starts_at": day(2) + "T09:30:00+01:00", "title": "Réunion d'équipe", "kind": "internal_meeting"})
 
 # A second participant with a past: entered long ago, an employment step whose follow-up has
-# ended, an exit validated by a comité de suivi more than six months ago.
+# ended (six months and a day after its start, about day -216), an exit after it validated by a
+# comité de suivi more than six months ago.
 suivi_then = call("POST", "/v1/committees", {"kind": "suivi", "date": day(-200)})["id"]
 agrement_then = call("POST", "/v1/committees", {"kind": "agrement", "date": day(-420)})["id"]
 second = call("POST", "/v1/participants", {"first_name": "Karim", "last_name": "Benali", "birth_date": "1985-09-30",
@@ -84,12 +85,12 @@ call("POST", f"/v1/participants/{second}/steps",
      {"type": "employment", "status": "ongoing", "actual_start": day(-400), "operator": "Net Plus"})
 call("POST", f"/v1/participants/{second}/follow-up/contacts",
      {"date": day(-380), "with": "participant", "summary": "Tout va bien."})
-doc = call("POST", f"/v1/participants/{second}/documents?kind=employment_contract&attests_on={day(-230)}",
+doc = call("POST", f"/v1/participants/{second}/documents?kind=employment_contract&attests_on={day(-210)}",
            raw=b"%PDF-1.4 contract\n", content_type="application/pdf")["id"]
-certificate = call("POST", f"/v1/participants/{second}/documents?kind=exit_certificate&attests_on={day(-230)}",
+certificate = call("POST", f"/v1/participants/{second}/documents?kind=exit_certificate&attests_on={day(-210)}",
                    raw=b"%PDF-1.4 certificate\n", content_type="application/pdf")["id"]
 call("POST", f"/v1/participants/{second}/exit",
-     {"type": "cdi", "date": day(-230), "situation": "in_employment", "document_ids": [doc, certificate]})
+     {"type": "cdi", "date": day(-210), "situation": "in_employment", "document_ids": [doc, certificate]})
 call("POST", f"/v1/committees/{suivi_then}/decisions",
      {"participant_id": second, "subject": "exit", "outcome": "approved", "date": day(-200)})
 
