@@ -421,6 +421,8 @@ SCHEMAS.update({
     "DuplicatePair": obj({"participant_ids": array(id_(), minItems=2, maxItems=2), "reasons": array(string(enum=[
         "same_names_and_birth_date", "same_names_and_phone", "same_names_and_email"]))}),
     "MergeCreate": body({"duplicate_id": id_()}, required=["duplicate_id"]),
+    "DistinctPersonsCreate": body({"participant_ids": array(id_(), minItems=2, maxItems=2, uniqueItems=True)}, required=["participant_ids"]),
+    "DistinctPersons": obj({"participant_ids": array(id_(), minItems=2, maxItems=2), "confirmed_at": timestamp()}),
     "Merge": {"type": "object", "properties": {
         "merge_id": id_(), "kept_id": id_(), "duplicate_id": id_(), "moved": {"type": "object"}, "revert": string()},
         "required": ["duplicate_id", "kept_id", "merge_id", "moved", "revert"]},
@@ -637,6 +639,10 @@ route("patch", P, op("Update a participant (reassigning is for coordinators)",
 route("get", "/v1/participants/duplicates", op(
     "Likely duplicate files", {200: json_response("A page of pairs", ref("DuplicatePairList"))},
     params=PAGE, problems=[422], tag="participants"))
+route("post", "/v1/participants/duplicates/distinct", op(
+    "Confirm that two files are two different people (the pair leaves the duplicates list)",
+    {201: json_response("Recorded", ref("DistinctPersons")), 200: json_response("Already recorded", ref("DistinctPersons"))},
+    body_schema=ref("DistinctPersonsCreate"), tag="participants"))
 route("post", P + "/merge", op("Merge a duplicate file into this one", {200: json_response("Merged", ref("Merge"))},
                                body_schema=ref("MergeCreate"), problems=[409, 410], tag="participants"))
 route("post", "/v1/merges/{id}/revert", op("Undo a merge", {200: json_response("Reverted", ref("MergeReverted"))},

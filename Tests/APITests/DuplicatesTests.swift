@@ -69,6 +69,9 @@ struct DuplicatesTests {
         let c = Self.person(t, referent, "Élodie", "Gérard", "1991-01-01", email: "E.Gerard@example.org")
         let d = Self.person(t, referent, "Elodie", "Gérard", "1985-05-05", email: "e.gerard@example.org ")
         _ = Self.person(t, referent, "Paul", "Gérard", "1990-04-12", phone: "0612345678")
+        // `person` confirms each file as another person, which records the pair (a, b) as distinct;
+        // forgotten here so that these stand for files that came in without that confirmation.
+        try t.pool.write { db in try db.execute(sql: "DELETE FROM distinct_persons") }
         let r = t.get("/v1/participants/duplicates")
         #expect(r.status == 200, "\(r.text)")
         #expect(r.json["items"] == .array([
@@ -83,6 +86,46 @@ struct DuplicatesTests {
         #expect(second.json["next_cursor"] == .null)
         #expect(t.get("/v1/participants/duplicates", token: t.token(.auditor)).status == 200)
         #expect(t.get("/v1/participants/duplicates", token: t.token(.referent, referentId: referent)).status == 403)
+    }
+
+    @Test("rule 10: a pair confirmed as two people leaves the list, whether confirmed at creation or from the list; audited, idempotent")
+    func confirmedDistinct() throws {
+        let t = try TestApp(today: "2026-03-01")
+        let (_, referent) = ParticipantsTests.setUp(t)
+        let a = Self.person(t, referent, "Nadia", "Haddad", "1988-02-02")
+        // Confirmed at creation: the new file is recorded as distinct from the file it matched.
+        let b = Self.person(t, referent, "nadia", "HADDAD", "1988-02-02")
+        #expect(try t.count("distinct_persons") == 1)
+        #expect(try t.count("audit_log", "action = 'confirm_distinct' AND after LIKE '%confirmed_different_person%'") == 1)
+        // Same names and phone, different birth dates: listed until a coordinator confirms.
+        let c = Self.person(t, referent, "Marc", "Petit", "1970-01-01", phone: "0611111111")
+        let d = Self.person(t, referent, "Marc", "Petit", "1975-05-05", phone: "06 11 11 11 11")
+        let pairs = { t.get("/v1/participants/duplicates").json["items"]?.arrayValue?.compactMap { $0["participant_ids"] } ?? [] }
+        #expect(pairs() == [[.string(c), .string(d)]], "a and b are not listed: \(a), \(b)")
+
+        let bad: [(JSON, String)] = [
+            (obj(["participant_ids": [.string(c)]]), "one id"), (obj(["participant_ids": [.string(c), .string(c)]]), "the same id twice"),
+            (obj(["participant_ids": [.string(c), "999"]]), "an unknown id"), (obj([:]), "no ids"),
+            (obj(["participant_ids": [.string(c), .string(d)], "note": "x"]), "an unknown field"),
+        ]
+        for (body, what) in bad {
+            let r = t.post("/v1/participants/duplicates/distinct", body)
+            #expect(r.status == 422, "\(what): \(r.text)")
+        }
+        #expect(t.post("/v1/participants/duplicates/distinct", obj(["participant_ids": [.string(c), .string(d)]]),
+                       token: t.token(.referent, referentId: referent)).status == 403)
+        #expect(t.post("/v1/participants/duplicates/distinct", obj(["participant_ids": [.string(c), .string(d)]]),
+                       token: t.token(.auditor)).status == 403)
+        #expect(try t.count("distinct_persons") == 1, "refusals change nothing")
+
+        let first = t.post("/v1/participants/duplicates/distinct", obj(["participant_ids": [.string(d), .string(c)]]))
+        #expect(first.status == 201, "\(first.text)")
+        #expect(first.json["participant_ids"] == [.string(c), .string(d)])
+        #expect(pairs().isEmpty)
+        let again = t.post("/v1/participants/duplicates/distinct", obj(["participant_ids": [.string(c), .string(d)]]))
+        #expect(again.status == 200)
+        #expect(again.json["confirmed_at"] == first.json["confirmed_at"])
+        #expect(try t.count("audit_log", "action = 'confirm_distinct'") == 2, "the repeat is not audited twice")
     }
 
     @Test("a merge moves every child row to the kept file, leaves no orphan, hides the duplicate (410); the revert restores the prior state")

@@ -8,12 +8,13 @@ import HTTPServer
 enum DuplicatesRoutes {
     static func register(on router: Router) {
         router.get("/v1/participants/duplicates", list)
+        router.post("/v1/participants/duplicates/distinct", distinct)
         router.post("/v1/participants/:id/merge", merge)
         router.post("/v1/merges/:id/revert", revert)
     }
 
     /// Pairs of unmerged, non-anonymised files with the same folded names and, besides, the same
-    /// birth date, phone (digits) or email (lower-cased). The self-join is on the indexed
+    /// birth date, phone (digits) or email (lower-cased), except those confirmed to be two people. The self-join is on the indexed
     /// `name_key`, so it stays cheap on large files; pairs come ordered by (first id, second id).
     static func list(_ ctx: RequestContext) throws -> HTTPResponse {
         try ctx.policy.require([.admin, .coordinator, .auditor], "Listing likely duplicate files")
@@ -35,6 +36,7 @@ enum DuplicatesRoutes {
                      AND b.merged_into IS NULL AND b.anonymised_at IS NULL
                 WHERE a.merged_into IS NULL AND a.anonymised_at IS NULL
                   AND (a.identity_key = b.identity_key OR a.phone_key = b.phone_key OR a.email_key = b.email_key)
+                  AND \(DistinctPersons.notConfirmed)
                   AND (a.id, b.id) > (?, ?)
                 ORDER BY a.id, b.id LIMIT ?
                 """), arguments: [after.0, after.1, page.limit + 1])
@@ -47,6 +49,34 @@ enum DuplicatesRoutes {
             if row["same_email"] as Bool { reasons.append(.string("same_names_and_email")) }
             return .object([("participant_ids", .array([.id(row["a"]), .id(row["b"])])), ("reasons", .array(reasons))])
         }, next: next)
+    }
+
+    /// Rule 10: a coordinator confirms that two files are two different people; the pair leaves
+    /// the duplicates list. 201 when recorded, 200 when it already was (the same answer).
+    static func distinct(_ ctx: RequestContext) throws -> HTTPResponse {
+        try ctx.policy.requireProgramme("Confirming that two files are different people")
+        var input = try ctx.input()
+        let ids = input.ids("participant_ids")
+        if let ids, ids.count != 2 { input.fail("participant_ids", "must name two different files") }
+        if ids == nil, input.errors.isEmpty { input.fail("participant_ids", "is required: the ids of the two files") }
+        return try ctx.write { db in
+            if let ids, ids.count == 2 {
+                for id in ids {
+                    guard let row = try Row.fetchOne(db, sql: "SELECT merged_into FROM participants WHERE id = ?", arguments: [id]) else {
+                        input.fail("participant_ids", "no participant has the id \(id)"); continue
+                    }
+                    if let kept = row["merged_into"] as Int64? {
+                        input.fail("participant_ids", "participant \(id) was merged into \(kept): confirm against that file")
+                    }
+                }
+            }
+            try input.finish()
+            guard let ids, ids.count == 2 else { throw APIError.invalid("participant_ids", "must name two different files") }
+            let created = try DistinctPersons.record(db, ctx, ids[0], ids[1], source: "duplicates_list")
+            let (a, b) = (min(ids[0], ids[1]), max(ids[0], ids[1]))
+            let at = try String.fetchOne(db, sql: "SELECT confirmed_at FROM distinct_persons WHERE participant_a = ? AND participant_b = ?", arguments: [a, b])
+            return ctx.json(created ? 201 : 200, .object([("participant_ids", .array([.id(a), .id(b)])), ("confirmed_at", .string(at))]))
+        }
     }
 
     static func merge(_ ctx: RequestContext) throws -> HTTPResponse {
