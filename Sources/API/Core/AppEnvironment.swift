@@ -10,6 +10,8 @@ public final class AppEnvironment: @unchecked Sendable {
     public let clock: Clock
     public let tokens: TokenStore
     public let metrics: Metrics
+    /// The whole PLIE's pathway facts between indicator calls (API/Indicators/FactsCache.swift).
+    let factsCache = FactsCache()
     public let logger: Logger
     /// Largest JSON body (1 MiB) and largest document (20 MiB).
     public let maxJSONBody: Int

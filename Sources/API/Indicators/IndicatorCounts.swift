@@ -33,6 +33,18 @@ struct IndicatorCounts {
         for (k, v) in b.ids { a.ids[k, default: []].formUnion(v) }
     }
 
+    /// Adds (or, with `sign` -1, takes back) one participant's pathway facts.
+    mutating func add(_ fact: PathwayFact, participant: Int64, sign: Int = 1, detail: Bool = false) {
+        followed += sign; caseload += fact.onTo ? sign : 0
+        complianceMonths += sign * fact.months; compliantMonths += sign * fact.compliant
+        gaps += fact.gap ? sign : 0
+        guard detail else { return }
+        ids["followed", default: []].insert(participant)
+        if fact.onTo { ids["active_caseload", default: []].insert(participant) }
+        if fact.compliant < fact.months { ids["interview_compliance", default: []].insert(participant) }
+        if fact.gap { ids["pathway_gaps", default: []].insert(participant) }
+    }
+
     /// Adds the ids of a `group_concat` column under `name`.
     mutating func addIds(_ name: String, _ list: String?) {
         guard let list, !list.isEmpty else { return }
@@ -50,4 +62,16 @@ struct IndicatorCounts {
 struct IndicatorCell: Hashable {
     let referentId: Int64
     let operationId: Int64?
+}
+
+/// One participant's pathway facts over a period: the row of `IndicatorQuery.facts`.
+struct PathwayFact: Equatable {
+    let cell: IndicatorCell
+    /// In pathway on the period's last day.
+    let onTo: Bool
+    /// Calendar months wholly in pathway and in the period, and those with the minimum of interviews.
+    let months: Int
+    let compliant: Int
+    /// A gap on the period's last day (DOMAIN.md rule 4).
+    let gap: Bool
 }

@@ -14,6 +14,8 @@ struct IndicatorQuery {
     let settings: Settings
     /// Whether to collect the participant ids behind each count.
     let detail: Bool
+    /// The whole PLIE's pathway facts kept between calls (nil: always read them).
+    var cache: FactsCache? = nil
 
     func run(_ db: Database) throws -> [IndicatorCell: IndicatorCounts] {
         var cells: [IndicatorCell: IndicatorCounts] = [:]
@@ -73,44 +75,20 @@ struct IndicatorQuery {
             FROM contracts x \(scoped) WHERE x.signed_on BETWEEN :from AND :to AND \(scope.sql) GROUP BY 1, 2
             """) { row, c in c.entries += row["n"]; c.addIds("entries", row["i"]) }
 
-        // The pathway facts, once per participant in pathway at some day of the period (a range of
-        // `current_pathways_open`, so the cost follows the period's participants, not the history);
-        // interview compliance reads the monthly counts of `interview_months` between the first and
-        // last months wholly in pathway and in the period.
-        let joinReferent = scope.needsReferent ? "JOIN referents r ON r.id = p.referent_id" : ""
-        // For the whole PLIE, current_pathways is read in rowid order (NOT INDEXED still seeks by rowid):
-        // every later seek (facts, interview months, follow-ups) then moves forward through its
-        // table, several times faster than in the random order of the period index. A referent's or
-        // an operation's scope starts from the facts' index instead.
-        let pathways = scope.narrowsParticipants ? "current_pathways cp" : "current_pathways cp NOT INDEXED"
-        try each("""
-            WITH span AS MATERIALIZED (
-                SELECT p.id, p.referent_id, p.operation_id, p.open_steps, p.last_step_end, cp.entry_date, cp.exit_date,
-                       (cp.exit_date IS NULL OR cp.exit_date >= :to) AS on_to,
-                       coalesce((SELECT o.min_interviews_per_month FROM operations o WHERE o.id = p.operation_id), :min_interviews) AS minimum,
-                       max(\(PathwaySQL.firstWholeMonth(entry: "cp.entry_date")), :first_month) AS fm,
-                       CASE WHEN cp.exit_date IS NULL THEN :last_month ELSE min(\(PathwaySQL.lastWholeMonth(exit: "cp.exit_date")), :last_month) END AS lm
-                FROM \(pathways) JOIN \(PathwaySQL.facts) p ON p.id = cp.participant_id \(joinReferent)
-                WHERE \(PathwaySQL.overlapsPeriod) AND \(scope.sql)),
-            facts AS (
-                SELECT p.id AS pid, p.referent_id AS rid, p.operation_id AS oid, p.on_to,
-                       max(0, p.lm - p.fm + 1) AS months,
-                       CASE WHEN p.lm < p.fm THEN 0 WHEN p.minimum <= 0 THEN p.lm - p.fm + 1
-                            ELSE (SELECT count(*) FROM interview_months im
-                                  WHERE im.participant_id = p.id AND im.month BETWEEN p.fm AND p.lm AND im.count >= p.minimum) END AS compliant,
-                       CASE WHEN p.on_to THEN \(PathwaySQL.hasGap) ELSE 0 END AS gap
-                FROM span p)
-            SELECT rid, oid, count(*) AS followed, sum(on_to) AS caseload, sum(months) AS months, sum(compliant) AS compliant,
-                   sum(gap) AS gaps,
-                   \(ids("pid")) AS i_followed, \(ids("CASE WHEN on_to THEN pid END")) AS i_caseload,
-                   \(ids("CASE WHEN compliant < months THEN pid END")) AS i_noncompliant, \(ids("CASE WHEN gap THEN pid END")) AS i_gap
-            FROM facts GROUP BY rid, oid
-            """) { row, c in
-            c.followed += row["followed"]; c.caseload += row["caseload"]
-            c.complianceMonths += row["months"]; c.compliantMonths += row["compliant"]
-            c.gaps += row["gaps"]
-            c.addIds("followed", row["i_followed"]); c.addIds("active_caseload", row["i_caseload"])
-            c.addIds("interview_compliance", row["i_noncompliant"]); c.addIds("pathway_gaps", row["i_gap"])
+        // The pathway facts (followed, caseload, interview compliance, gaps), one row per participant
+        // in pathway at some day of the period. For the whole PLIE without ids they come from the
+        // cache, brought up to date with the participants changed since (FactsCache); otherwise
+        // they are read here.
+        if let cache, !detail, !scope.narrowsParticipants, !scope.needsReferent {
+            let key = ["from", "to", "min_interviews", "first_month", "last_month", "gap_cutoff"]
+                .map { "\($0)=\(args[$0].flatMap { $0 }.map { String(describing: $0.databaseValue) } ?? "nil")" }.joined(separator: ";")
+            for (cell, counts) in try cache.cells(db, key: key, compute: { try facts(db, args, only: $0) }) {
+                cells[cell, default: IndicatorCounts()] += counts
+            }
+        } else {
+            for (pid, fact) in try facts(db, args, only: nil) {
+                cells[fact.cell, default: IndicatorCounts()].add(fact, participant: pid, detail: detail)
+            }
         }
 
         // Follow-ups in progress on `to` of participants in pathway on `to`, and those with a contact
@@ -149,5 +127,46 @@ struct IndicatorQuery {
             FROM positionings x \(scoped) WHERE \(PathwaySQL.positioningPending) AND \(scope.sql) GROUP BY 1, 2
             """) { row, c in c.pendingPositionings += row["n"]; c.addIds("pending_positionings", row["i"]) }
         return cells
+    }
+
+    /// The pathway facts of each participant in pathway at some day of the period, within the
+    /// scope, or of the participants `only` names (the cache's update). Interview compliance reads
+    /// the monthly counts of `interview_months` between the first and last months wholly in
+    /// pathway and in the period.
+    func facts(_ db: Database, _ args: [String: DatabaseValueConvertible?], only: [Int64]?) throws -> [Int64: PathwayFact] {
+        let joinReferent = scope.needsReferent ? "JOIN referents r ON r.id = p.referent_id" : ""
+        // For the whole PLIE, current_pathways is read in rowid order (NOT INDEXED still seeks by rowid):
+        // every later seek (facts, interview months) then moves forward through its table, several
+        // times faster than in the random order of the period index. A referent's or an operation's
+        // scope starts from the facts' index instead, and a list of ids from those ids.
+        let pathways = scope.narrowsParticipants || only != nil ? "current_pathways cp" : "current_pathways cp NOT INDEXED"
+        var arguments = args
+        var restriction = ""
+        if let only {
+            arguments["only"] = "[" + only.map(String.init).joined(separator: ",") + "]"
+            restriction = "AND cp.participant_id IN (SELECT value FROM json_each(:only))"
+        }
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+            WITH span AS MATERIALIZED (
+                SELECT p.id, p.referent_id, p.operation_id, p.open_steps, p.last_step_end, cp.entry_date, cp.exit_date,
+                       (cp.exit_date IS NULL OR cp.exit_date >= :to) AS on_to,
+                       coalesce((SELECT o.min_interviews_per_month FROM operations o WHERE o.id = p.operation_id), :min_interviews) AS minimum,
+                       max(\(PathwaySQL.firstWholeMonth(entry: "cp.entry_date")), :first_month) AS fm,
+                       CASE WHEN cp.exit_date IS NULL THEN :last_month ELSE min(\(PathwaySQL.lastWholeMonth(exit: "cp.exit_date")), :last_month) END AS lm
+                FROM \(pathways) JOIN \(PathwaySQL.facts) p ON p.id = cp.participant_id \(joinReferent)
+                WHERE \(PathwaySQL.overlapsPeriod) AND \(scope.sql) \(restriction))
+            SELECT p.id, p.referent_id, p.operation_id, p.on_to, max(0, p.lm - p.fm + 1) AS months,
+                   CASE WHEN p.lm < p.fm THEN 0 WHEN p.minimum <= 0 THEN p.lm - p.fm + 1
+                        ELSE (SELECT count(*) FROM interview_months im
+                              WHERE im.participant_id = p.id AND im.month BETWEEN p.fm AND p.lm AND im.count >= p.minimum) END AS compliant,
+                   CASE WHEN p.on_to THEN \(PathwaySQL.hasGap) ELSE 0 END AS gap
+            FROM span p
+            """), arguments: StatementArguments(arguments))
+        var out: [Int64: PathwayFact] = [:]
+        while let row = try rows.next() {
+            out[row[0]] = PathwayFact(cell: IndicatorCell(referentId: row[1], operationId: row[2]), onTo: row[3],
+                                      months: row[4], compliant: row[5], gap: row[6])
+        }
+        return out
     }
 }

@@ -11,6 +11,8 @@ struct IndicatorReport {
     let operationFilter: Int64?
     let structureFilter: Int64?
     let referentFilter: Int64?
+    /// The whole PLIE's pathway facts kept between calls (nil: computed afresh).
+    var cache: FactsCache? = nil
 
     /// A referent as the report needs it.
     struct Referent {
@@ -26,7 +28,7 @@ struct IndicatorReport {
     }
 
     func build(_ db: Database) throws -> JSON {
-        let cells = try IndicatorQuery(period: period, scope: scope, settings: settings, detail: detail).run(db)
+        let cells = try IndicatorQuery(period: period, scope: scope, settings: settings, detail: detail, cache: cache).run(db)
 
         var referentConditions = ["1"]
         var referentArgs: [DatabaseValueConvertible?] = []

@@ -66,7 +66,8 @@ enum IndicatorsRoutes {
         return try ctx.read { db in
             let scope = try CaseloadScope.of(ctx, db, referentId: referentId, structureId: structureId, operationId: operationId)
             let report = IndicatorReport(period: period, scope: scope, settings: ctx.settings, detail: detail,
-                                         operationFilter: operationId, structureFilter: structureId, referentFilter: referentId)
+                                         operationFilter: operationId, structureFilter: structureId, referentFilter: referentId,
+                                         cache: ctx.app.factsCache)
             return ctx.json(200, try report.build(db))
         }
     }

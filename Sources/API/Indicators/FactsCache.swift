@@ -1,0 +1,103 @@
+import Foundation
+import GRDB
+
+/// The whole PLIE's pathway facts, kept between calls of `GET /v1/indicators`.
+///
+/// Why: they cost a few microseconds per participant of the period (60,000 on a large PLIE, most
+/// of a call's time) while, between two calls, a handful of participants change. An entry holds
+/// each participant's facts for one period and settings, their sums by (referent, operation), and
+/// the journal position (`indicator_changes.seq`, migrations/0006) they are exact for. A call
+/// reads, in its own read transaction, the participants journaled since, recomputes only those
+/// with the same statement, and swaps their old facts for the new: the answer is the one a full
+/// computation would give on that snapshot. It computes everything again when the journal says
+/// "every participant" (an operation's minimum changed), when entries were dropped from the
+/// journal since (it is bounded), or when too many participants changed to be worth it.
+final class FactsCache: @unchecked Sendable {
+    private struct Entry {
+        var seq: Int64
+        var facts: [Int64: PathwayFact]
+        var cells: [IndicatorCell: IndicatorCounts]
+        var used: UInt64
+    }
+
+    private let lock = NSLock()
+    private var entries: [String: Entry] = [:]
+    private var clock: UInt64 = 0
+    /// Periods kept at once (least recently used dropped).
+    let capacity: Int
+    /// Above this many changed participants, a full computation is cheaper than the updates.
+    let maxChanges: Int
+
+    /// How the last call was answered, for the tests: "full", "updated" or "hit".
+    private(set) var lastOutcome = ""
+
+    init(capacity: Int = 4, maxChanges: Int = 20_000) {
+        self.capacity = capacity
+        self.maxChanges = maxChanges
+    }
+
+    /// The facts' sums by cell for `key` (the period and settings), exact for the snapshot of `db`.
+    /// `compute(nil)` reads every participant's facts, `compute(ids)` those of `ids`.
+    func cells(_ db: Database, key: String, compute: ([Int64]?) throws -> [Int64: PathwayFact]) throws -> [IndicatorCell: IndicatorCounts] {
+        // Serialised: concurrent calls would otherwise compute the same thing at once.
+        lock.lock()
+        defer { lock.unlock() }
+        clock += 1
+        let now = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM indicator_changes") ?? 0
+        if var entry = entries[key], entry.seq <= now {
+            if entry.seq == now {
+                entry.used = clock
+                entries[key] = entry
+                lastOutcome = "hit"
+                return entry.cells
+            }
+            if let changed = try changes(db, since: entry.seq) {
+                entries[key] = nil  // updated in place, without a copy of the dictionary
+                let fresh = try compute(changed)
+                for pid in changed {
+                    if let old = entry.facts[pid] { entry.cells[old.cell]?.add(old, participant: pid, sign: -1) }
+                    if let new = fresh[pid] {
+                        entry.cells[new.cell, default: IndicatorCounts()].add(new, participant: pid)
+                        entry.facts[pid] = new
+                    } else {
+                        entry.facts[pid] = nil
+                    }
+                }
+                // A cell left by its last participant is gone, as in a full computation.
+                entry.cells = entry.cells.filter { $0.value.followed != 0 }
+                entry.seq = now
+                entry.used = clock
+                entries[key] = entry
+                lastOutcome = "updated"
+                return entry.cells
+            }
+        }
+        let facts = try compute(nil)
+        var cells: [IndicatorCell: IndicatorCounts] = [:]
+        for (pid, fact) in facts { cells[fact.cell, default: IndicatorCounts()].add(fact, participant: pid) }
+        // A snapshot older than the kept entry (a concurrent call) answers without replacing it.
+        if (entries[key]?.seq ?? -1) <= now {
+            entries[key] = Entry(seq: now, facts: facts, cells: cells, used: clock)
+            if entries.count > capacity, let oldest = entries.min(by: { $0.value.used < $1.value.used })?.key {
+                entries[oldest] = nil
+            }
+        }
+        lastOutcome = "full"
+        return cells
+    }
+
+    /// The participants journaled after `seq`, or nil when only a full computation is right: the
+    /// journal no longer holds every entry since (bounded), an entry means every participant, or
+    /// too many changed.
+    private func changes(_ db: Database, since seq: Int64) throws -> [Int64]? {
+        guard let oldest = try Int64.fetchOne(db, sql: "SELECT min(seq) FROM indicator_changes"), oldest <= seq + 1 else { return nil }
+        var ids = Set<Int64>()
+        let rows = try Row.fetchCursor(db, sql: "SELECT DISTINCT participant_id FROM indicator_changes WHERE seq > ?", arguments: [seq])
+        while let row = try rows.next() {
+            guard let id = row[0] as Int64? else { return nil }
+            ids.insert(id)
+            if ids.count > maxChanges { return nil }
+        }
+        return Array(ids)
+    }
+}

@@ -1,0 +1,156 @@
+@testable import API
+import Domain
+import Foundation
+import GRDB
+import PropertyBased
+import Testing
+
+/// The whole PLIE's pathway facts kept between indicator calls (FactsCache, migrations/0006)
+/// must give, after any writes, exactly what a computation from scratch gives on the same snapshot.
+@Suite("Indicator facts cache")
+struct FactsCacheTests {
+    enum Write: CaseIterable {
+        case interview, deleteInterview, step, closeSteps, reassign, changeOperation, operationMinimum, merge, exit, validateExit,
+             newParticipant, enter
+    }
+
+    /// Every count of every cell, to compare two answers field by field.
+    static func summary(_ cells: [IndicatorCell: IndicatorCounts]) -> [String: [Double]] {
+        var out: [String: [Double]] = [:]
+        for (cell, c) in cells {
+            var days: [Double] = []
+            for category in ExitCategory.allCases { days += [c.pathwayDays[category]?.sum ?? 0, Double(c.pathwayDays[category]?.count ?? 0)] }
+            out["\(cell.referentId)/\(cell.operationId.map(String.init) ?? "-")"] = [
+                c.exits, c.positiveExits, c.administrativeExits, c.otherExits, c.entries, c.caseload, c.complianceMonths, c.compliantMonths,
+                c.followUpsInProgress, c.followUpsCompleted, c.overdueContacts, c.gaps, c.contractDelays, c.pendingPositionings, c.followed,
+            ].map(Double.init) + days
+        }
+        return out
+    }
+
+    @Test("after random writes between calls, the cached facts equal a computation from scratch, and most calls are updates")
+    func randomWrites() async throws {
+        let outcomes = OutcomeLog()
+        await propertyCheck(count: 15, input: Gen.int(in: 0...(Write.allCases.count - 1)).array(of: 1...30), Gen.int(in: 0...10_000).array(of: 30)) { writes, picks in
+            do { outcomes.add(try Self.check(writes.map { Write.allCases[$0] }, picks)) } catch { Issue.record("\(error)") }
+        }
+        let all = outcomes.all
+        #expect(all.contains("updated"), "the cache never updated in place: \(Set(all))")
+        #expect(all.contains("full"))
+    }
+
+    static func check(_ writes: [Write], _ picks: [Int]) throws -> [String] {
+        let t = try TestApp(today: "2026-06-30")
+        let data = Self.dataset(t)
+        let cache = FactsCache()
+        var scope = CaseloadScope()
+        scope.conditions = ["p.merged_into IS NULL"]
+        let query = { (cache: FactsCache?) in
+            IndicatorQuery(period: IndicatorPeriod(from: Day("2026-01-01")!, to: Day("2026-06-30")!), scope: scope,
+                           settings: Settings(), detail: false, cache: cache)
+        }
+        var outcomes: [String] = []
+        func compare(_ after: String) throws {
+            let (cached, fresh) = try t.pool.read { db in (try query(cache).run(db), try query(nil).run(db)) }
+            outcomes.append(cache.lastOutcome)
+            #expect(summary(cached) == summary(fresh), "after \(after)")
+        }
+        try compare("the first call")
+        let participants = data.participants.map(\.id)
+        let referents = data.referents.map(\.id)
+        let operations = data.operations.map(\.id)
+        for (n, write) in writes.enumerated() {
+            let k = picks[n % picks.count]
+            let p = participants[k % participants.count]
+            let month = 1 + k % 6
+            switch write {
+            case .interview: data.interview(p, "2026-0\(month)-1\(k % 9)")
+            case .newParticipant: data.participant(referents[k % referents.count], operation: operations[k % operations.count], entry: "2026-0\(month)-02")
+            case .step: data.step(p, status: ["planned", "ongoing", "completed"][k % 3], plannedEnd: "2026-0\(month)-20")
+            default:
+                try t.pool.write { db in
+                    switch write {
+                    case .deleteInterview:
+                        try db.execute(sql: "DELETE FROM interviews WHERE id = (SELECT max(id) FROM interviews WHERE participant_id = ?)", arguments: [p])
+                    case .closeSteps:
+                        try db.execute(sql: "UPDATE steps SET status = 'completed', actual_end = ? WHERE participant_id = ?", arguments: ["2026-0\(month)-05", p])
+                    case .reassign:
+                        try db.execute(sql: "UPDATE participants SET referent_id = ? WHERE id = ?", arguments: [referents[k % referents.count], p])
+                    case .changeOperation:
+                        try db.execute(sql: "UPDATE participants SET operation_id = ? WHERE id = ?", arguments: [k % 2 == 0 ? nil : operations[k % operations.count], p])
+                    case .operationMinimum:
+                        try db.execute(sql: "UPDATE operations SET min_interviews_per_month = ? WHERE id = ?", arguments: [k % 4, operations[k % operations.count]])
+                    case .merge:
+                        let kept = participants[(k + 1) % participants.count]
+                        if kept != p { try db.execute(sql: "UPDATE participants SET merged_into = ? WHERE id = ? AND merged_into IS NULL", arguments: [kept, p]) }
+                    case .exit:
+                        try db.execute(sql: """
+                            INSERT INTO exits (participant_id, type, category, date, situation, status, previous_status, created_at, updated_at)
+                            VALUES (?, 'cdi', 'positive', ?, 'in_employment', 'proposed', 'active', 'x', 'x')
+                            """, arguments: [p, "2026-0\(month)-15"])
+                    case .validateExit:
+                        try db.execute(sql: "UPDATE exits SET status = 'validated' WHERE participant_id = ? AND status = 'proposed'", arguments: [p])
+                    case .enter:
+                        try db.execute(sql: "UPDATE participants SET entry_date = ?, status = 'active' WHERE id = ?", arguments: ["2026-0\(month)-01", p])
+                    case .interview, .newParticipant, .step: break
+                    }
+                }
+            }
+            // Not after every write: a call then sees several changes at once.
+            if k % 3 == 0 || n == writes.count - 1 { try compare("\(writes[...n])") }
+        }
+        return outcomes
+    }
+
+    /// Two referents, two operations (one with its own minimum), eight participants entered at
+    /// different times, with interviews, steps and one validated exit.
+    static func dataset(_ t: TestApp) -> IndicatorData {
+        let data = IndicatorData(t.pool)
+        let s = data.structure()
+        let referents = [data.referent(s), data.referent(s, name: "Paul")]
+        let operations = [data.operation(), data.operation(minInterviews: 1)]
+        for n in 0..<8 {
+            let p = data.participant(referents[n % 2], operation: n % 3 == 0 ? nil : operations[n % 2], entry: "2025-1\(n % 3)-0\(1 + n)")
+            for m in 0..<(n % 4) { data.interview(p, "2026-0\(m + 1)-1\(n)") }
+            if n % 2 == 0 { data.step(p, status: "ongoing", plannedEnd: "2026-07-01") }
+            if n == 5 { data.exit(p, .cdi, "2026-04-30") }
+        }
+        return data
+    }
+
+    @Test("the journal is bounded and a cache older than its oldest entry computes everything again")
+    func boundedJournal() throws {
+        let t = try TestApp(today: "2026-06-30")
+        let data = Self.dataset(t)
+        let cache = FactsCache()
+        var scope = CaseloadScope()
+        scope.conditions = ["p.merged_into IS NULL"]
+        let query = IndicatorQuery(period: IndicatorPeriod(from: Day("2026-01-01")!, to: Day("2026-06-30")!), scope: scope,
+                                   settings: Settings(), detail: false, cache: cache)
+        _ = try t.pool.read { db in try query.run(db) }
+        #expect(cache.lastOutcome == "full")
+        _ = try t.pool.read { db in try query.run(db) }
+        #expect(cache.lastOutcome == "hit")
+        data.interview(data.participants[0].id, "2026-03-03")
+        _ = try t.pool.read { db in try query.run(db) }
+        #expect(cache.lastOutcome == "updated")
+        // Entries dropped since the cache's position: it sees the gap.
+        data.interview(data.participants[0].id, "2026-03-04")
+        data.interview(data.participants[0].id, "2026-03-05")
+        try t.pool.write { db in try db.execute(sql: "DELETE FROM indicator_changes WHERE seq < (SELECT max(seq) FROM indicator_changes)") }
+        _ = try t.pool.read { db in try query.run(db) }
+        #expect(cache.lastOutcome == "full")
+        // The bound itself: 100,000 entries at most.
+        try t.pool.write { db in
+            for _ in 0..<100_010 { try db.execute(sql: "INSERT INTO indicator_changes (participant_id) VALUES (1)") }
+        }
+        #expect(try t.count("indicator_changes") == 100_000)
+    }
+}
+
+final class OutcomeLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outcomes: [String] = []
+    func add(_ more: [String]) { lock.lock(); outcomes += more; lock.unlock() }
+    var all: [String] { lock.lock(); defer { lock.unlock() }; return outcomes }
+}
