@@ -11,7 +11,7 @@ import Testing
 struct FactsCacheTests {
     enum Write: CaseIterable {
         case interview, deleteInterview, step, closeSteps, reassign, changeOperation, operationMinimum, merge, exit, validateExit,
-             newParticipant, enter
+             newParticipant, enter, contract, followUp, interruptFollowUp, contact, positioning, positioningResult, admit, admissionDate
     }
 
     /// Every count of every cell, to compare two answers field by field.
@@ -50,10 +50,27 @@ struct FactsCacheTests {
                            settings: Settings(), detail: false, cache: cache)
         }
         var outcomes: [String] = []
+        func scoped(_ condition: String, _ name: String, _ id: Int64) -> IndicatorQuery {
+            var narrow = scope
+            narrow.conditions.append(condition)
+            narrow.arguments[name] = id
+            if name == "structure_id" { narrow.needsReferent = true }
+            return IndicatorQuery(period: IndicatorPeriod(from: Day("2026-01-01")!, to: Day("2026-06-30")!), scope: narrow,
+                                  settings: Settings(), detail: false, cache: cache)
+        }
         func compare(_ after: String) throws {
             let (cached, fresh) = try t.pool.read { db in (try query(cache).run(db), try query(nil).run(db)) }
             outcomes.append(cache.lastOutcome)
             #expect(summary(cached) == summary(fresh), "after \(after)")
+            // A referent's, an operation's and a structure's figures: cells of the cached whole.
+            for narrow in [scoped("p.referent_id = :referent_id", "referent_id", data.referents[1].id),
+                           scoped("p.operation_id = :operation_id", "operation_id", data.operations[1].id),
+                           scoped("r.structure_id = :structure_id", "structure_id", data.structures[0])] {
+                var uncached = narrow
+                uncached.cache = nil
+                let (a, b) = try t.pool.read { db in (try narrow.run(db), try uncached.run(db)) }
+                #expect(summary(a) == summary(b), "scope \(narrow.scope.conditions) after \(after)")
+            }
         }
         try compare("the first call")
         let participants = data.participants.map(\.id)
@@ -67,6 +84,9 @@ struct FactsCacheTests {
             case .interview: data.interview(p, "2026-0\(month)-1\(k % 9)")
             case .newParticipant: data.participant(referents[k % referents.count], operation: operations[k % operations.count], entry: "2026-0\(month)-02")
             case .step: data.step(p, status: ["planned", "ongoing", "completed"][k % 3], plannedEnd: "2026-0\(month)-20")
+            case .contract: data.contract(p, "2026-0\(month)-0\(1 + k % 9)")
+            case .followUp: data.followUp(p, starts: "2026-0\(month)-0\(1 + k % 9)")
+            case .positioning: data.positioning(p, proposed: "2026-0\(month)-1\(k % 9)")
             default:
                 try t.pool.write { db in
                     switch write {
@@ -92,7 +112,24 @@ struct FactsCacheTests {
                         try db.execute(sql: "UPDATE exits SET status = 'validated' WHERE participant_id = ? AND status = 'proposed'", arguments: [p])
                     case .enter:
                         try db.execute(sql: "UPDATE participants SET entry_date = ?, status = 'active' WHERE id = ?", arguments: ["2026-0\(month)-01", p])
-                    case .interview, .newParticipant, .step: break
+                    case .interruptFollowUp:
+                        try db.execute(sql: "UPDATE follow_ups SET interrupted_on = ? WHERE participant_id = ? AND interrupted_on IS NULL",
+                                       arguments: ["2026-0\(month)-25", p])
+                    case .contact:
+                        try db.execute(sql: """
+                            INSERT INTO follow_up_contacts (follow_up_id, date, with_whom, summary, created_at)
+                            SELECT id, ?, 'employer', 'ok', 'x' FROM follow_ups WHERE participant_id = ? ORDER BY id DESC LIMIT 1
+                            """, arguments: ["2026-0\(month)-2\(k % 8)", p])
+                    case .positioningResult:
+                        try db.execute(sql: "UPDATE positionings SET result = 'hired', result_on = ?, reason = 'Embauche' WHERE participant_id = ? AND result IS NULL",
+                                       arguments: ["2026-0\(month)-28", p])
+                    case .admit:
+                        try db.execute(sql: "UPDATE participants SET status = 'admitted', admitted_on = ?, entry_date = NULL WHERE id = ?",
+                                       arguments: ["2026-0\(month)-03", p])
+                    case .admissionDate:
+                        // Only the admission date: "contract late" moves, nothing else the facts read.
+                        try db.execute(sql: "UPDATE participants SET admitted_on = ? WHERE status = 'admitted'", arguments: ["2026-0\(month)-2\(k % 8)"])
+                    case .interview, .newParticipant, .step, .contract, .followUp, .positioning: break
                     }
                 }
             }

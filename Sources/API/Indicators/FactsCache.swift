@@ -1,11 +1,13 @@
 import Foundation
 import GRDB
 
-/// The whole PLIE's pathway facts, kept between calls of `GET /v1/indicators`.
+/// The whole PLIE's contributions to the indicators (`Contribution`), kept between calls of
+/// `GET /v1/indicators`.
 ///
-/// Why: they cost a few microseconds per participant of the period (60,000 on a large PLIE, most
-/// of a call's time) while, between two calls, a handful of participants change. An entry holds
-/// each participant's facts for one period and settings, their sums by (referent, operation), and
+/// Why: they cost a few microseconds per participant of the period (60,000 on a large PLIE: the
+/// whole of a call's time) while, between two calls, a handful of participants change. An entry
+/// holds each participant's contribution for one period and settings, their sums by (referent,
+/// operation), and
 /// the journal position (`indicator_changes.seq`, migrations/0006) they are exact for. A call
 /// reads, in its own read transaction, the participants journaled since, recomputes only those
 /// with the same statement, and swaps their old facts for the new: the answer is the one a full
@@ -15,7 +17,7 @@ import GRDB
 final class FactsCache: @unchecked Sendable {
     private struct Entry {
         var seq: Int64
-        var facts: [Int64: PathwayFact]
+        var facts: [Int64: Contribution]
         var cells: [IndicatorCell: IndicatorCounts]
         var used: UInt64
     }
@@ -23,7 +25,7 @@ final class FactsCache: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [String: Entry] = [:]
     private var clock: UInt64 = 0
-    /// Periods kept at once (least recently used dropped).
+    /// Periods kept at once (least recently used dropped): each costs ~10 MiB on a large PLIE.
     let capacity: Int
     /// Above this many changed participants, a full computation is cheaper than the updates.
     let maxChanges: Int
@@ -31,14 +33,14 @@ final class FactsCache: @unchecked Sendable {
     /// How the last call was answered, for the tests: "full", "updated" or "hit".
     private(set) var lastOutcome = ""
 
-    init(capacity: Int = 4, maxChanges: Int = 20_000) {
+    init(capacity: Int = 2, maxChanges: Int = 20_000) {
         self.capacity = capacity
         self.maxChanges = maxChanges
     }
 
     /// The facts' sums by cell for `key` (the period and settings), exact for the snapshot of `db`.
     /// `compute(nil)` reads every participant's facts, `compute(ids)` those of `ids`.
-    func cells(_ db: Database, key: String, compute: ([Int64]?) throws -> [Int64: PathwayFact]) throws -> [IndicatorCell: IndicatorCounts] {
+    func cells(_ db: Database, key: String, compute: ([Int64]?) throws -> [Int64: Contribution]) throws -> [IndicatorCell: IndicatorCounts] {
         // Serialised: concurrent calls would otherwise compute the same thing at once.
         lock.lock()
         defer { lock.unlock() }
@@ -64,7 +66,7 @@ final class FactsCache: @unchecked Sendable {
                     }
                 }
                 // A cell left by its last participant is gone, as in a full computation.
-                entry.cells = entry.cells.filter { $0.value.followed != 0 }
+                entry.cells = entry.cells.filter { $0.value.members != 0 }
                 entry.seq = now
                 entry.used = clock
                 entries[key] = entry

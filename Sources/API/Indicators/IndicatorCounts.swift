@@ -33,16 +33,40 @@ struct IndicatorCounts {
         for (k, v) in b.ids { a.ids[k, default: []].formUnion(v) }
     }
 
-    /// Adds (or, with `sign` -1, takes back) one participant's pathway facts.
-    mutating func add(_ fact: PathwayFact, participant: Int64, sign: Int = 1, detail: Bool = false) {
-        followed += sign; caseload += fact.onTo ? sign : 0
-        complianceMonths += sign * fact.months; compliantMonths += sign * fact.compliant
-        gaps += fact.gap ? sign : 0
+    /// Participants whose contribution is summed here (a cell with none is not in the answer).
+    var members = 0
+
+    /// Adds (or, with `sign` -1, takes back) one participant's contribution.
+    mutating func add(_ c: Contribution, participant: Int64, sign: Int = 1, detail: Bool = false) {
+        members += sign
+        exits += sign * Int(c.exits.wrappedSum())
+        positiveExits += sign * Int(c.exits[0]); administrativeExits += sign * Int(c.exits[1]); otherExits += sign * Int(c.exits[2])
+        for (slot, category) in Contribution.categories.enumerated() where c.pathwayExits[slot] > 0 {
+            let cur = pathwayDays[category] ?? (0, 0)
+            pathwayDays[category] = (cur.sum + Double(sign) * c.pathwayDays[slot], cur.count + sign * Int(c.pathwayExits[slot]))
+        }
+        entries += sign * c.entries
+        followed += (c.inPathway || c.exitedEarlierPathway) ? sign : 0
+        caseload += c.onTo ? sign : 0
+        complianceMonths += sign * c.months; compliantMonths += sign * c.compliant
+        gaps += c.gap ? sign : 0
+        followUpsInProgress += sign * c.followUpsInProgress; overdueContacts += sign * c.overdueContacts
+        followUpsCompleted += sign * c.followUpsCompleted
+        contractDelays += c.contractLate ? sign : 0
+        pendingPositionings += sign * c.pendingPositionings
         guard detail else { return }
-        ids["followed", default: []].insert(participant)
-        if fact.onTo { ids["active_caseload", default: []].insert(participant) }
-        if fact.compliant < fact.months { ids["interview_compliance", default: []].insert(participant) }
-        if fact.gap { ids["pathway_gaps", default: []].insert(participant) }
+        func note(_ name: String, _ condition: Bool) { if condition { ids[name, default: []].insert(participant) } }
+        note("exits", c.exits.wrappedSum() > 0)
+        note("positive_exits", c.exits[0] > 0); note("administrative_exits", c.exits[1] > 0); note("other_exits", c.exits[2] > 0)
+        note("entries", c.entries > 0)
+        note("followed", c.inPathway || c.exitedEarlierPathway)
+        note("active_caseload", c.onTo)
+        note("interview_compliance", c.compliant < c.months)
+        note("pathway_gaps", c.gap)
+        note("follow_ups_in_progress", c.followUpsInProgress > 0); note("overdue_contacts", c.overdueContacts > 0)
+        note("follow_ups_completed", c.followUpsCompleted > 0)
+        note("contract_delays", c.contractLate)
+        note("pending_positionings", c.pendingPositionings > 0)
     }
 
     /// Adds the ids of a `group_concat` column under `name`.
@@ -64,14 +88,32 @@ struct IndicatorCell: Hashable {
     let operationId: Int64?
 }
 
-/// One participant's pathway facts over a period: the row of `IndicatorQuery.facts`.
-struct PathwayFact: Equatable {
+/// One participant's share of the figures over a period: what `IndicatorQuery.contributions`
+/// reads of them, before it is summed into a cell.
+struct Contribution: Equatable {
+    /// The slots of `exits`, `pathwayDays` and `pathwayExits`.
+    static let categories: [ExitCategory] = [.positive, .administrative, .other]
+
     let cell: IndicatorCell
-    /// In pathway on the period's last day.
-    let onTo: Bool
+    /// Validated exits in the period, by category slot; pathway days and exits with a known entry.
+    /// (SIMD: stored inline, no allocation per participant.)
+    var exits = SIMD3<Int32>(repeating: 0)
+    var pathwayDays = SIMD3<Double>(repeating: 0)
+    var pathwayExits = SIMD3<Int32>(repeating: 0)
+    /// An exit in the period from an earlier pathway (re-entered after `to`): still followed.
+    var exitedEarlierPathway = false
+    var entries = 0
+    /// In pathway at some day of the period, and on its last day.
+    var inPathway = false
+    var onTo = false
     /// Calendar months wholly in pathway and in the period, and those with the minimum of interviews.
-    let months: Int
-    let compliant: Int
+    var months = 0
+    var compliant = 0
     /// A gap on the period's last day (DOMAIN.md rule 4).
-    let gap: Bool
+    var gap = false
+    var followUpsInProgress = 0, overdueContacts = 0, followUpsCompleted = 0
+    var contractLate = false
+    var pendingPositionings = 0
+
+    init(cell: IndicatorCell) { self.cell = cell }
 }

@@ -96,12 +96,35 @@ struct CaseloadScope {
     /// has an argument; the merged-file condition, always there, has none).
     var narrowsParticipants: Bool { !arguments.isEmpty }
 
+    /// The condition every scope starts with.
+    static let notMerged = "p.merged_into IS NULL"
+
+    /// The same narrowing over (referent, operation) cells: every condition of `of` is on the
+    /// participant's referent, the referent's structure or the operation, so a scope's figures are
+    /// the sums of some of the whole PLIE's cells. Reads the structure's referents in `db`.
+    func cellFilter(_ db: Database) throws -> (IndicatorCell) -> Bool {
+        var referents: Set<Int64>?
+        func narrow(_ ids: Set<Int64>) { referents = referents.map { $0.intersection(ids) } ?? ids }
+        for key in ["scope_referent", "referent_id"] {
+            if let id = arguments[key].flatMap({ $0 }).flatMap({ Int64.fromDatabaseValue($0.databaseValue) }) { narrow([id]) }
+        }
+        for key in ["scope_structure", "structure_id"] {
+            if let id = arguments[key].flatMap({ $0 }).flatMap({ Int64.fromDatabaseValue($0.databaseValue) }) {
+                narrow(Set(try Int64.fetchAll(db, sql: "SELECT id FROM referents WHERE structure_id = ?", arguments: [id])))
+            }
+        }
+        let operation = arguments["operation_id"].flatMap { $0 }.flatMap { Int64.fromDatabaseValue($0.databaseValue) }
+        return { cell in
+            (referents?.contains(cell.referentId) ?? true) && (operation.map { cell.operationId == $0 } ?? true)
+        }
+    }
+
     /// The caller's scope plus the filters `referent_id`, `structure_id`, `operation_id`.
     /// A filter outside the caller's scope is a 403 (alerts and indicators share this): the caller asked for what they may not see.
     static func of(_ ctx: RequestContext, _ db: Database, referentId: Int64?, structureId: Int64?, operationId: Int64?) throws -> CaseloadScope {
         var scope = CaseloadScope()
         // A file merged into another has moved its history to the kept file: count it once, there.
-        scope.conditions.append("p.merged_into IS NULL")
+        scope.conditions.append(notMerged)
         let principal = ctx.policy.principal
         var referentStructure: Int64?
         if let referentId {
