@@ -22,7 +22,8 @@ final class FactsCache: @unchecked Sendable {
         var used: UInt64
     }
 
-    private let lock = NSLock()
+    /// Recursive: `serialized` holds it around a whole request, `cells` inside it.
+    private let lock = NSRecursiveLock()
     private var entries: [String: Entry] = [:]
     private var clock: UInt64 = 0
     /// Periods kept at once (least recently used dropped): each costs ~10 MiB on a large PLIE.
@@ -36,6 +37,16 @@ final class FactsCache: @unchecked Sendable {
     init(capacity: Int = 2, maxChanges: Int = 20_000) {
         self.capacity = capacity
         self.maxChanges = maxChanges
+    }
+
+    /// Runs `body` (a request that opens its read transaction and calls `cells`) alone among the
+    /// callers of this cache. The read transaction then begins after the previous caller's, so its
+    /// snapshot is never older than the cached one: the cache only ever moves forward, and a call
+    /// never has to compute everything because a concurrent call overtook it.
+    func serialized<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
     }
 
     /// The facts' sums by cell for `key` (the period and settings), exact for the snapshot of `db`.

@@ -63,13 +63,15 @@ enum IndicatorsRoutes {
         else if period.days > maxPeriodDays { errors.append(FieldError("from", "the period is longer than \(maxPeriodDays) days")) }
         if !errors.isEmpty { throw APIError.invalid(errors) }
 
-        return try ctx.read { db in
+        // Without ids the answer comes from the cache, whose callers take turns (FactsCache.serialized).
+        let turn: (() throws -> HTTPResponse) throws -> HTTPResponse = detail ? { try $0() } : { try ctx.app.factsCache.serialized($0) }
+        return try turn { try ctx.read { db in
             let scope = try CaseloadScope.of(ctx, db, referentId: referentId, structureId: structureId, operationId: operationId)
             let report = IndicatorReport(period: period, scope: scope, settings: ctx.settings, detail: detail,
                                          operationFilter: operationId, structureFilter: structureId, referentFilter: referentId,
                                          cache: ctx.app.factsCache)
             return ctx.json(200, try report.build(db))
-        }
+        } }
     }
 }
 
