@@ -111,6 +111,8 @@ struct Serve: ParsableCommand {
 final class Maintenance: @unchecked Sendable {
     private let env: AppEnvironment
     private let timer: DispatchSourceTimer
+    /// Every 5 minutes: the default period's indicators, so the first call of a day finds them.
+    private let indicatorsTimer: DispatchSourceTimer
     private let purgeDaily = Env.string("PARCOURS_PURGE_DAILY") == "1"
     /// Touched only on the timer's serial queue.
     private var lastPurge: Day?
@@ -118,9 +120,17 @@ final class Maintenance: @unchecked Sendable {
     init(env: AppEnvironment) {
         self.env = env
         timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "parcours.maintenance"))
+        indicatorsTimer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "parcours.indicators"))
     }
 
     func start() {
+        indicatorsTimer.schedule(deadline: .now() + 300, repeating: 300)
+        indicatorsTimer.setEventHandler { [env] in
+            do { try Housekeeping.refreshIndicators(env) } catch {
+                env.logger.warning("indicators refresh failed", metadata: ["error": .string(String(describing: error))])
+            }
+        }
+        indicatorsTimer.resume()
         timer.schedule(deadline: .now() + 60, repeating: 3600)
         timer.setEventHandler { [env, self] in
             let cutoff = Clock.timestamp(env.clock.now() - Double(env.settings.idempotencyRetentionHours) * 3600)
@@ -141,5 +151,5 @@ final class Maintenance: @unchecked Sendable {
         timer.resume()
     }
 
-    func stop() { timer.cancel() }
+    func stop() { timer.cancel(); indicatorsTimer.cancel() }
 }

@@ -155,6 +155,24 @@ struct FactsCacheTests {
         return data
     }
 
+    @Test("the maintenance refresh computes a new day's default period before the first call, once indicators were asked for")
+    func refresh() throws {
+        let t = try TestApp(today: "2026-06-30")
+        _ = Self.dataset(t)
+        let env = t.app.env
+        try Housekeeping.refreshIndicators(env)
+        #expect(env.factsCache.isEmpty, "an idle server keeps its memory")
+        #expect(t.get("/v1/indicators").status == 200)
+        #expect(env.factsCache.lastOutcome == "full")
+        t.setToday("2026-07-01")
+        try Housekeeping.refreshIndicators(env)
+        #expect(env.factsCache.lastOutcome == "full")
+        let first = t.get("/v1/indicators")
+        #expect(first.status == 200)
+        #expect(env.factsCache.lastOutcome == "hit", "the first call of the day finds its figures computed")
+        #expect(first.json["period"]?["to"] == "2026-07-01")
+    }
+
     @Test("the journal is bounded and a cache older than its oldest entry computes everything again")
     func boundedJournal() throws {
         let t = try TestApp(today: "2026-06-30")

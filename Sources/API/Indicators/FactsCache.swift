@@ -39,6 +39,9 @@ final class FactsCache: @unchecked Sendable {
         self.maxChanges = maxChanges
     }
 
+    /// Whether no period is kept (nobody asked for indicators since the start).
+    var isEmpty: Bool { lock.lock(); defer { lock.unlock() }; return entries.isEmpty }
+
     /// Runs `body` (a request that opens its read transaction and calls `cells`) alone among the
     /// callers of this cache. The read transaction then begins after the previous caller's, so its
     /// snapshot is never older than the cached one: the cache only ever moves forward, and a call
