@@ -43,8 +43,7 @@ struct FactsCacheTests {
         let t = try TestApp(today: "2026-06-30")
         let data = Self.dataset(t)
         let cache = FactsCache()
-        var scope = CaseloadScope()
-        scope.conditions = ["p.merged_into IS NULL"]
+        let scope = CaseloadScope.wholeProgramme
         let query = { (cache: FactsCache?) in
             IndicatorQuery(period: IndicatorPeriod(from: Day("2026-01-01")!, to: Day("2026-06-30")!), scope: scope,
                            settings: Settings(), detail: false, cache: cache)
@@ -178,8 +177,7 @@ struct FactsCacheTests {
         let t = try TestApp(today: "2026-06-30")
         let data = Self.dataset(t)
         let cache = FactsCache()
-        var scope = CaseloadScope()
-        scope.conditions = ["p.merged_into IS NULL"]
+        let scope = CaseloadScope.wholeProgramme
         let query = IndicatorQuery(period: IndicatorPeriod(from: Day("2026-01-01")!, to: Day("2026-06-30")!), scope: scope,
                                    settings: Settings(), detail: false, cache: cache)
         _ = try t.pool.read { db in try query.run(db) }

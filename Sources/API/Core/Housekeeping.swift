@@ -13,9 +13,7 @@ public enum Housekeeping {
     /// Only once indicators were asked for since the start: an idle server keeps its memory.
     public static func refreshIndicators(_ env: AppEnvironment) throws {
         guard !env.factsCache.isEmpty else { return }
-        var scope = CaseloadScope()
-        scope.conditions = [CaseloadScope.notMerged]
-        let query = IndicatorQuery(period: IndicatorPeriod.yearToDate(today: env.clock.today), scope: scope,
+        let query = IndicatorQuery(period: IndicatorPeriod.yearToDate(today: env.clock.today), scope: .wholeProgramme,
                                    settings: env.settings, detail: false, cache: env.factsCache)
         _ = try env.factsCache.serialized { try env.pool.read { db in try query.run(db) } }
     }

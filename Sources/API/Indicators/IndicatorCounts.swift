@@ -69,12 +69,6 @@ struct IndicatorCounts {
         note("pending_positionings", c.pendingPositionings > 0)
     }
 
-    /// Adds the ids of a `group_concat` column under `name`.
-    mutating func addIds(_ name: String, _ list: String?) {
-        guard let list, !list.isEmpty else { return }
-        ids[name, default: []].formUnion(list.split(separator: ",").compactMap { Int64($0) })
-    }
-
     /// The average pathway length of a category, nil when no exit of it.
     func averageDays(_ category: ExitCategory) -> Double? {
         guard let v = pathwayDays[category], v.count > 0 else { return nil }

@@ -35,9 +35,7 @@ struct IndicatorQuery {
             // The whole PLIE's cells, kept between calls; a referent's, a structure's or an operation's
             // figures are some of those cells. The scope's arguments are left out of the key: every
             // other argument is a function of the period and the settings.
-            var whole = CaseloadScope()
-            whole.conditions = [CaseloadScope.notMerged]
-            let wholeQuery = IndicatorQuery(period: period, scope: whole, settings: settings, detail: false)
+            let wholeQuery = IndicatorQuery(period: period, scope: .wholeProgramme, settings: settings, detail: false)
             let wholeArgs = args.filter { scope.arguments[$0.key] == nil }
             let key = wholeArgs.keys.sorted().map { k in "\(k)=\(wholeArgs[k].flatMap { $0 }.map { String(describing: $0.databaseValue) } ?? "nil")" }
                 .joined(separator: ";")
@@ -73,7 +71,7 @@ struct IndicatorQuery {
                 body(row, &out[pid]!)
             }
         }
-        let scoped = "JOIN \(PathwaySQL.facts) p ON p.id = x.participant_id JOIN referents r ON r.id = p.referent_id"
+        let scoped = PathwaySQL.ownerOf("x")
         let filter = "\(scope.sql) \(restriction)"
 
         // Validated exits dated in the period. Pathway days from the exit's recorded entry, else the
@@ -135,7 +133,7 @@ struct IndicatorQuery {
         try each("""
             SELECT p.id, p.referent_id, p.operation_id, \(PathwaySQL.contactOverdue(on: ":to")) AS overdue
             FROM follow_ups f JOIN current_pathways cp ON cp.participant_id = f.participant_id
-                 JOIN \(PathwaySQL.facts) p ON p.id = f.participant_id JOIN referents r ON r.id = p.referent_id
+                 \(PathwaySQL.ownerOf("f"))
             WHERE f.ends_on > :to AND \(PathwaySQL.followUpInProgress(on: ":to"))
               AND cp.entry_date <= :to AND (cp.exit_date IS NULL OR cp.exit_date >= :to) AND \(filter)
             """) { row, c in
@@ -146,7 +144,7 @@ struct IndicatorQuery {
         // Follow-ups completed in the period.
         try each("""
             SELECT p.id, p.referent_id, p.operation_id
-            FROM follow_ups f JOIN \(PathwaySQL.facts) p ON p.id = f.participant_id JOIN referents r ON r.id = p.referent_id
+            FROM follow_ups f \(PathwaySQL.ownerOf("f"))
             WHERE f.ends_on BETWEEN :from AND :to AND \(PathwaySQL.followUpCompleted(by: ":to")) AND \(filter)
             """) { _, c in c.followUpsCompleted += 1 }
 

@@ -43,6 +43,12 @@ enum PathwaySQL {
     /// `participants` (migrations/0004): it has the columns `CaseloadScope` filters on.
     static let facts = "participant_facts"
 
+    /// The participant (`p`, their narrow facts) and referent (`r`) of the rows aliased `alias`:
+    /// the joins `CaseloadScope`'s conditions read.
+    static func ownerOf(_ alias: String) -> String {
+        "JOIN \(facts) p ON p.id = \(alias).participant_id JOIN referents r ON r.id = p.referent_id"
+    }
+
     /// `Deadlines.isFollowUpInProgress` for a follow-up aliased `f`, on `day`.
     static func followUpInProgress(on day: String) -> String {
         "(f.starts_on <= \(day) AND \(day) < f.ends_on AND (f.interrupted_on IS NULL OR f.interrupted_on > \(day)))"
@@ -98,6 +104,13 @@ struct CaseloadScope {
 
     /// The condition every scope starts with.
     static let notMerged = "p.merged_into IS NULL"
+
+    /// The whole PLIE: every file but those merged into another (what the cache keeps).
+    static var wholeProgramme: CaseloadScope {
+        var scope = CaseloadScope()
+        scope.conditions = [notMerged]
+        return scope
+    }
 
     /// The same narrowing over (referent, operation) cells: every condition of `of` is on the
     /// participant's referent, the referent's structure or the operation, so a scope's figures are

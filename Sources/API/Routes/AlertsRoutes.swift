@@ -67,7 +67,7 @@ enum AlertsRoutes {
     /// The participants in pathway today (`Indicators.isInPathway`), from the index of current pathways,
     /// with their narrow facts (migrations/0004) rather than their whole row.
     static let inPathwayToday = """
-        FROM current_pathways cp JOIN \(PathwaySQL.facts) p ON p.id = cp.participant_id JOIN referents r ON r.id = p.referent_id
+        FROM current_pathways cp \(PathwaySQL.ownerOf("cp"))
         WHERE \(PathwaySQL.overlapsPeriod)
         """
 
@@ -88,7 +88,7 @@ enum AlertsRoutes {
             return """
                 SELECT p.id AS pid, p.referent_id AS rid, f.starts_on,
                        (SELECT max(c.date) FROM follow_up_contacts c WHERE c.follow_up_id = f.id AND c.date <= :day) AS last_contact
-                FROM current_pathways cp JOIN \(PathwaySQL.facts) p ON p.id = cp.participant_id JOIN referents r ON r.id = p.referent_id
+                FROM current_pathways cp \(PathwaySQL.ownerOf("cp"))
                      JOIN follow_ups f ON f.participant_id = p.id
                 WHERE \(PathwaySQL.overlapsPeriod) AND \(PathwaySQL.followUpInProgress(on: ":day"))
                   AND \(PathwaySQL.contactOverdue(on: ":day")) AND \(scope)
@@ -107,7 +107,7 @@ enum AlertsRoutes {
         case .positioningPending:
             return """
                 SELECT p.id AS pid, p.referent_id AS rid, x.id AS positioning_id, x.proposed_on
-                FROM positionings x JOIN \(PathwaySQL.facts) p ON p.id = x.participant_id JOIN referents r ON r.id = p.referent_id
+                FROM positionings x \(PathwaySQL.ownerOf("x"))
                 WHERE \(PathwaySQL.positioningPending) AND \(scope)
                 """
         case .pathwayGap:
