@@ -20,12 +20,13 @@ enum DistinctPersons {
         return true
     }
 
-    /// The files a new file with this identity key matches (rule 10's check), to record as distinct
-    /// from it when the caller confirmed it is another person.
-    static func sameIdentity(_ db: Database, key: String, excluding id: Int64) throws -> [Int64] {
-        try Int64.fetchAll(db.cachedStatement(sql:
+    /// Records file `id`, created or renamed with `confirmed_different_person`, as distinct from
+    /// every file with its identity key (the files rule 10's check would have named).
+    static func confirmedAgainstSameIdentity(_ db: Database, _ ctx: RequestContext, _ id: Int64, key: String) throws {
+        let others = try Int64.fetchAll(db.cachedStatement(sql:
             "SELECT id FROM participants WHERE identity_key = ? AND id <> ? AND anonymised_at IS NULL AND merged_into IS NULL ORDER BY id"),
             arguments: [key, id])
+        for other in others { try record(db, ctx, other, id, source: "confirmed_different_person") }
     }
 
     /// The SQL condition, over a pair aliased `a` and `b` (a.id < b.id), that keeps the pairs not confirmed distinct.

@@ -109,7 +109,7 @@ struct IndicatorQuery {
             WITH span AS MATERIALIZED (
                 SELECT p.id, p.referent_id, p.operation_id, p.open_steps, p.last_step_end, cp.entry_date, cp.exit_date,
                        (cp.exit_date IS NULL OR cp.exit_date >= :to) AS on_to,
-                       coalesce((SELECT o.min_interviews_per_month FROM operations o WHERE o.id = p.operation_id), :min_interviews) AS minimum,
+                       \(PathwaySQL.minimumInterviews) AS minimum,
                        max(\(PathwaySQL.firstWholeMonth(entry: "cp.entry_date")), :first_month) AS fm,
                        CASE WHEN cp.exit_date IS NULL THEN :last_month ELSE min(\(PathwaySQL.lastWholeMonth(exit: "cp.exit_date")), :last_month) END AS lm
                 FROM \(pathways) JOIN \(PathwaySQL.facts) p ON p.id = cp.participant_id \(joinReferent)

@@ -43,6 +43,9 @@ enum PathwaySQL {
     /// `participants` (migrations/0004): it has the columns `CaseloadScope` filters on.
     static let facts = "participant_facts"
 
+    /// `Interviews.minimumPerMonth`: the operation's own minimum, else the setting (`:min_interviews`).
+    static let minimumInterviews = "coalesce((SELECT o.min_interviews_per_month FROM operations o WHERE o.id = p.operation_id), :min_interviews)"
+
     /// The participant (`p`, their narrow facts) and referent (`r`) of the rows aliased `alias`:
     /// the joins `CaseloadScope`'s conditions read.
     static func ownerOf(_ alias: String) -> String {

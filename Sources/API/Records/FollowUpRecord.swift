@@ -47,11 +47,7 @@ enum FollowUpRecord {
             SELECT * FROM follow_ups WHERE participant_id = ? AND step_id = ? AND interrupted_on IS NULL ORDER BY id DESC LIMIT 1
             """, arguments: [participantId, stepId]),
               let ends = Day(f["ends_on"] as String), end < ends else { return }
-        let id: Int64 = f["id"]
-        try db.execute(sql: "UPDATE follow_ups SET interrupted_on = ?, updated_at = ?, version = version + 1 WHERE id = ?",
-                       arguments: [end.description, ctx.timestamp(), id])
-        try ctx.audit(db, "interrupt", "follow_up", id, participant: participantId,
-                      before: .object([("interrupted_on", .null)]), after: .object([("interrupted_on", .string(end.description)), ("step_id", .id(stepId))]))
+        try interrupt(db, ctx, f["id"], participant: participantId, on: end, why: ("step_id", .id(stepId)))
         try ParticipantRecord.move(db, ctx, participant, .followUpInterrupted, reason: "follow_up_interrupted")
     }
 
@@ -63,13 +59,16 @@ enum FollowUpRecord {
             SELECT id, starts_on FROM follow_ups WHERE participant_id = ? AND interrupted_on IS NULL AND ends_on > ?
             """, arguments: [participantId, exitDate.description])
         for f in running {
-            let id: Int64 = f["id"]
             let day = max(exitDate, Day(f["starts_on"] as String) ?? exitDate)
-            try db.execute(sql: "UPDATE follow_ups SET interrupted_on = ?, updated_at = ?, version = version + 1 WHERE id = ?",
-                           arguments: [day.description, ctx.timestamp(), id])
-            try ctx.audit(db, "interrupt", "follow_up", id, participant: participantId,
-                          before: .object([("interrupted_on", .null)]),
-                          after: .object([("interrupted_on", .string(day.description)), ("reason", .string("exit_validated"))]))
+            try interrupt(db, ctx, f["id"], participant: participantId, on: day, why: ("reason", .string("exit_validated")))
         }
+    }
+
+    /// Interrupts follow-up `id` on `day`, audited with what caused it (`why`, in the audit's `after`).
+    private static func interrupt(_ db: Database, _ ctx: RequestContext, _ id: Int64, participant: Int64, on day: Day, why: (String, JSON)) throws {
+        try db.execute(sql: "UPDATE follow_ups SET interrupted_on = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+                       arguments: [day.description, ctx.timestamp(), id])
+        try ctx.audit(db, "interrupt", "follow_up", id, participant: participant,
+                      before: .object([("interrupted_on", .null)]), after: .object([("interrupted_on", .string(day.description)), why]))
     }
 }

@@ -79,7 +79,7 @@ enum AlertsRoutes {
             return """
                 SELECT * FROM (
                     SELECT p.id AS pid, p.referent_id AS rid,
-                           coalesce((SELECT o.min_interviews_per_month FROM operations o WHERE o.id = p.operation_id), :min_interviews) AS minimum,
+                           \(PathwaySQL.minimumInterviews) AS minimum,
                            (SELECT count(*) FROM interviews i WHERE i.participant_id = p.id AND i.date BETWEEN :month_first AND :day) AS n
                     \(inPathwayToday) AND \(scope))
                 WHERE n < minimum

@@ -128,11 +128,7 @@ enum ParticipantsRoutes {
             let row = try ParticipantRecord.visible(db, ctx, id)
             let body = ParticipantRecord.render(row)
             try ctx.audit(db, "create", "participant", id, participant: id, after: body)
-            if confirmed {
-                for other in try DistinctPersons.sameIdentity(db, key: key, excluding: id) {
-                    try DistinctPersons.record(db, ctx, other, id, source: "confirmed_different_person")
-                }
-            }
+            if confirmed { try DistinctPersons.confirmedAgainstSameIdentity(db, ctx, id, key: key) }
             return ctx.json(201, body, etag: ParticipantRecord.etagOf(row), location: "/v1/participants/\(id)")
         }
     }
@@ -194,9 +190,7 @@ enum ParticipantsRoutes {
             guard let after = try Row.fetchOne(db, sql: ParticipantRecord.selectSQL, arguments: [id]) else { throw APIError.notFound("Participant \(id)") }
             try ctx.audit(db, action, "participant", id, participant: id, before: ParticipantRecord.render(before), after: ParticipantRecord.render(after))
             if confirmed, let key = columns.first(where: { $0.0 == "identity_key" })?.1 as? String {
-                for other in try DistinctPersons.sameIdentity(db, key: key, excluding: id) {
-                    try DistinctPersons.record(db, ctx, other, id, source: "confirmed_different_person")
-                }
+                try DistinctPersons.confirmedAgainstSameIdentity(db, ctx, id, key: key)
             }
             return ctx.json(200, try ParticipantRecord.full(db, after), etag: ParticipantRecord.etagOf(after))
         }
