@@ -16,7 +16,7 @@ struct OpenDatabaseTests {
 
     private let expected: [String: String] = [
         "foreign_keys": "1", "journal_mode": "wal", "synchronous": "1", "temp_store": "2",
-        "busy_timeout": "2500", "cache_size": "-16384", "mmap_size": "268435456",
+        "busy_timeout": "2500", "cache_size": "-16384", "mmap_size": "0",
     ]
 
     @Test("the pragmas are in effect on the writer and on every reader connection")

@@ -1,11 +1,15 @@
 import Domain
 import GRDB
 import Logging
+import Storage
 
 /// What every request shares: the database, the rules' settings, the clock, the token store,
 /// the metrics and the logger.
 public final class AppEnvironment: @unchecked Sendable {
+    /// The writer, and the readers of work outside requests (exports' producers, maintenance).
     public let pool: DatabasePool
+    /// The connections requests read through (`RequestContext.read`): as many as the pool's readers.
+    public let readers: ReadConnections
     public let settings: Settings
     public let clock: Clock
     public let tokens: TokenStore
@@ -20,7 +24,8 @@ public final class AppEnvironment: @unchecked Sendable {
     public init(pool: DatabasePool, settings: Settings = Settings(), clock: Clock = Clock(), logger: Logger,
                 maxJSONBody: Int = 1 << 20, maxDocumentBody: Int = 20 << 20) {
         self.pool = pool; self.settings = settings; self.clock = clock; self.logger = logger
-        self.tokens = TokenStore(pool: pool)
+        self.readers = ReadConnections(pool: pool, maxCount: pool.configuration.maximumReaderCount)
+        self.tokens = TokenStore(readers: readers)
         self.metrics = Metrics()
         self.maxJSONBody = maxJSONBody; self.maxDocumentBody = maxDocumentBody
     }

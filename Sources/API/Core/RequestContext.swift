@@ -31,10 +31,10 @@ public final class RequestContext {
 
     // MARK: Database
 
-    /// Reads in this request's transaction when it writes, otherwise through the pool's readers.
+    /// Reads in this request's transaction when it writes, otherwise in a read transaction of its own.
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
         if let transaction { return try body(transaction) }
-        return try app.pool.read(body)
+        return try app.readers.read(body)
     }
 
     /// The request's write transaction (opened by the application around every non-GET request).

@@ -2,18 +2,19 @@ import Crypto
 import Domain
 import Foundation
 import GRDB
+import Storage
 
 /// Bearer tokens: the secret is shown once at creation; only its SHA-256 is stored.
 ///
 /// Lookups are cached for a few seconds (every /v1 request needs one); revoking through this
 /// server clears the cache at once, so a revoked token stops working immediately.
 public final class TokenStore: @unchecked Sendable {
-    private let pool: DatabasePool
+    private let readers: ReadConnections
     private let lock = NSLock()
     private var cache: [String: (principal: Principal?, expires: Double)] = [:]
     private let ttl: Double
 
-    public init(pool: DatabasePool, ttl: Double = 5) { self.pool = pool; self.ttl = ttl }
+    public init(readers: ReadConnections, ttl: Double = 5) { self.readers = readers; self.ttl = ttl }
 
     /// A new random secret: "pct_" and 64 hex digits (256 bits).
     public static func newSecret() -> String {
@@ -43,7 +44,7 @@ public final class TokenStore: @unchecked Sendable {
         lock.lock()
         if let hit = cache[digest], hit.expires > now { lock.unlock(); return hit.principal }
         lock.unlock()
-        let principal = try? pool.read { db in try TokenStore.lookup(db, digest: digest) }
+        let principal = try? readers.read { db in try TokenStore.lookup(db, digest: digest) }
         lock.lock()
         if cache.count > 10_000 { cache.removeAll() }
         cache[digest] = (principal ?? nil, now + ttl)

@@ -13,7 +13,7 @@ enum SystemRoutes {
     /// Liveness and a real database check (a read through the pool).
     static func health(_ ctx: RequestContext) throws -> HTTPResponse {
         do {
-            let ok = try ctx.app.pool.read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT 1")) } == 1
+            let ok = try ctx.read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT 1")) } == 1
             guard ok else { throw APIError(503, "unhealthy", "Unhealthy", "The database did not answer.") }
         } catch let e as APIError { throw e } catch {
             throw APIError(503, "unhealthy", "Unhealthy", "The database did not answer.")

@@ -3,8 +3,6 @@ import GRDB
 
 /// Page cache per connection, in KiB (negative `cache_size` means KiB in SQLite).
 let connectionCacheKiB = 16_384
-/// Memory-mapped I/O window per connection: 256 MiB.
-let connectionMmapBytes = 256 * 1024 * 1024
 
 /// Opens (creating if needed) the database described by `config` as a WAL ``DatabasePool``.
 ///
@@ -19,7 +17,12 @@ let connectionMmapBytes = 256 * 1024 * 1024
 /// - `synchronous = NORMAL`: in WAL mode, durable except for the last transactions on power
 ///   loss, and never corrupt; much faster than FULL;
 /// - `temp_store = MEMORY`: sorts and temporary tables stay off disk;
-/// - `cache_size`, `mmap_size`: fewer system calls for reads.
+/// - `cache_size`: each connection's page cache;
+/// - `mmap_size = 0`: no memory-mapped reads. In WAL mode a reader that finds the database
+///   changed since its last transaction drops its page cache and its whole mapping; with a write
+///   every few requests, every reader then paid `munmap` (a TLB shootdown on every core), a
+///   new `mmap` and a page fault per page touched (2.3 faults per request of the bench mix,
+///   13 % more CPU per request than reading pages with `pread`; docs/PERFORMANCE.md).
 ///
 /// ```swift
 /// let pool = try openDatabase(StorageConfiguration(path: "data/parcours.sqlite"))
@@ -43,7 +46,7 @@ public func openDatabase(_ config: StorageConfiguration) throws -> DatabasePool 
             PRAGMA synchronous = NORMAL;
             PRAGMA temp_store = MEMORY;
             PRAGMA cache_size = -\(connectionCacheKiB);
-            PRAGMA mmap_size = \(connectionMmapBytes);
+            PRAGMA mmap_size = 0;
             """)
     }
     // DatabasePool switches the file to WAL (journal_mode = WAL) when it opens it.

@@ -1,0 +1,91 @@
+import Foundation
+import GRDB
+
+/// Read-only connections for the server's request reads, handed out last-in first-out.
+///
+/// Why not `DatabasePool.read`: a read there takes a reader through a concurrent dispatch
+/// queue, a semaphore, a dispatch group and a read-write lock, then runs `BEGIN` and `COMMIT`
+/// as statements parsed anew each time. On the bench mix that machinery was a third of the
+/// cost of `GET /v1/participants/{id}` (docs/PERFORMANCE.md). Here a read costs one mutex to
+/// take a connection and one to give it back, and `BEGIN`/`COMMIT` are prepared once per
+/// connection. Last-in first-out keeps the warmest connection (page and statement caches) busy.
+///
+/// The connections are opened with `SQLITE_OPEN_READONLY` and the pool's own pragmas, so a read
+/// can never write, and each read is one transaction: one snapshot of the database, as with
+/// the pool. At most `maxCount` are open; a caller beyond that waits for one to be given back.
+///
+/// ```swift
+/// let readers = ReadConnections(pool: pool, maxCount: 4)
+/// let name = try readers.read { db in try String.fetchOne(db, sql: "SELECT name FROM structures WHERE id = ?", arguments: [1]) }
+/// ```
+public final class ReadConnections: @unchecked Sendable {
+    private let path: String
+    private let configuration: Configuration
+    private let maxCount: Int
+    private let condition = NSCondition()
+    /// Guarded by `condition`.
+    private var idle: [DatabaseQueue] = []
+    private var openCount = 0
+
+    /// Connections to the database of `pool`, with its configuration (pragmas, busy timeout), read only.
+    public init(pool: DatabasePool, maxCount: Int) {
+        var configuration = pool.configuration
+        configuration.readonly = true
+        configuration.label = "parcours.reader"
+        self.path = pool.path
+        self.configuration = configuration
+        self.maxCount = max(1, maxCount)
+    }
+
+    /// Runs `body` in a read transaction of its own on one of the connections.
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        let connection = try take()
+        defer { giveBack(connection) }
+        return try connection.inDatabase { db in
+            try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
+            let value: T
+            do {
+                value = try body(db)
+            } catch {
+                if db.isInsideTransaction { try? db.cachedStatement(sql: "ROLLBACK").execute() }
+                throw error
+            }
+            try db.cachedStatement(sql: "COMMIT").execute()
+            return value
+        }
+    }
+
+    /// Connections open now (for the tests).
+    public var count: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return openCount
+    }
+
+    private func take() throws -> DatabaseQueue {
+        condition.lock()
+        while idle.isEmpty && openCount >= maxCount { condition.wait() }
+        if let connection = idle.popLast() {
+            condition.unlock()
+            return connection
+        }
+        openCount += 1
+        condition.unlock()
+        do {
+            return try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            condition.lock()
+            openCount -= 1
+            condition.signal()
+            condition.unlock()
+            throw error
+        }
+    }
+
+    private func giveBack(_ connection: DatabaseQueue) {
+        condition.lock()
+        idle.append(connection)
+        condition.signal()
+        condition.unlock()
+    }
+}
