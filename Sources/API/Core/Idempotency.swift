@@ -40,14 +40,14 @@ enum Idempotency {
     static func store(_ db: Database, tokenId: Int64, key: String, hash: String, request: HTTPRequest, response: HTTPResponse, at: String) throws {
         guard (200..<300).contains(response.status), case .bytes(let body) = response.body else { return }
         let headers = JSON.array(response.headers.fields.map { .array([.string($0.name), .string($0.value)]) })
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO idempotency_keys (token_id, key, method, path, request_hash, status, headers, body, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [tokenId, key, request.method, request.path, hash, response.status, headers.text, Data(body), at])
+            """).execute(arguments: [tokenId, key, request.method, request.path, hash, response.status, headers.text, Data(body), at])
     }
 
     /// Drops keys older than the retention (at least 24 hours).
     static func purge(_ db: Database, olderThan cutoff: String) throws {
-        try db.execute(sql: "DELETE FROM idempotency_keys WHERE created_at < ?", arguments: [cutoff])
+        try db.cachedStatement(sql: "DELETE FROM idempotency_keys WHERE created_at < ?").execute(arguments: [cutoff])
     }
 }

@@ -28,9 +28,9 @@ enum FollowUpRecord {
         if let current = try latest(db, participant: participantId), status(current, today: ctx.today) == "in_progress" { return }
         let now = ctx.timestamp()
         let ends = FollowUp.endDate(starting: start, settings: ctx.settings)
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO follow_ups (participant_id, step_id, starts_on, ends_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [participantId, stepId, start.description, ends.description, now, now])
+            """).execute(arguments: [participantId, stepId, start.description, ends.description, now, now])
         let id = db.lastInsertedRowID
         try ctx.audit(db, "open", "follow_up", id, participant: participantId,
                       after: .object([("step_id", .id(stepId)), ("starts_on", .string(start.description)), ("ends_on", .string(ends.description))]))
@@ -43,9 +43,9 @@ enum FollowUpRecord {
     /// interrupted on the step's end and the participant returns to active.
     static func stepAbandoned(_ db: Database, _ ctx: RequestContext, participant: Row, stepId: Int64, end: Day) throws {
         let participantId: Int64 = participant["id"]
-        guard let f = try Row.fetchOne(db, sql: """
+        guard let f = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT * FROM follow_ups WHERE participant_id = ? AND step_id = ? AND interrupted_on IS NULL ORDER BY id DESC LIMIT 1
-            """, arguments: [participantId, stepId]),
+            """), arguments: [participantId, stepId]),
               let ends = Day(f["ends_on"] as String), end < ends else { return }
         try interrupt(db, ctx, f["id"], participant: participantId, on: end, why: ("step_id", .id(stepId)))
         try ParticipantRecord.move(db, ctx, participant, .followUpInterrupted, reason: "follow_up_interrupted")
@@ -55,9 +55,9 @@ enum FollowUpRecord {
     /// running on the exit date is interrupted on that date (never before its own start), so that a
     /// later pathway opens a follow-up of its own instead of finding this one "in progress".
     static func exitValidated(_ db: Database, _ ctx: RequestContext, participant participantId: Int64, exitDate: Day) throws {
-        let running = try Row.fetchAll(db, sql: """
+        let running = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT id, starts_on FROM follow_ups WHERE participant_id = ? AND interrupted_on IS NULL AND ends_on > ?
-            """, arguments: [participantId, exitDate.description])
+            """), arguments: [participantId, exitDate.description])
         for f in running {
             let day = max(exitDate, Day(f["starts_on"] as String) ?? exitDate)
             try interrupt(db, ctx, f["id"], participant: participantId, on: day, why: ("reason", .string("exit_validated")))

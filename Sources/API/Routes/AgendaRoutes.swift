@@ -28,7 +28,7 @@ enum AgendaRoutes {
     /// The referent if the caller may see their agenda (their own, their structure's, or all),
     /// else 404 so another referent's existence is not revealed.
     static func referent(_ db: Database, _ ctx: RequestContext, _ id: Int64) throws -> Row {
-        guard let r = try Row.fetchOne(db, sql: "SELECT id, structure_id, first_name, last_name FROM referents WHERE id = ?", arguments: [id]),
+        guard let r = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, structure_id, first_name, last_name FROM referents WHERE id = ?"), arguments: [id]),
               ctx.policy.canSee(participantReferent: id, structure: r["structure_id"]) else {
             throw APIError.notFound("Referent \(id)")
         }
@@ -51,11 +51,11 @@ enum AgendaRoutes {
 
     static func items(_ db: Database, referentId: Int64, from: Day, to: Day, stamp: Date) throws -> [Item] {
         var items: [Item] = []
-        let interviews = try Row.fetchAll(db, sql: """
+        let interviews = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT i.id, i.date, i.kind, i.duration_minutes, i.participant_id, p.first_name, p.last_name
             FROM interviews i JOIN participants p ON p.id = i.participant_id
             WHERE i.date BETWEEN ? AND ? AND i.referent_id = ?
-            """, arguments: [from.description, to.description, referentId])
+            """), arguments: [from.description, to.description, referentId])
         for r in interviews {
             let id: Int64 = r["id"], date: String = r["date"], participantId: Int64 = r["participant_id"]
             let title = Agenda.interviewTitle(firstName: r["first_name"], lastName: r["last_name"], participantId: participantId)
@@ -69,7 +69,7 @@ enum AgendaRoutes {
             }
             items.append(Item(start: date, rank: 0, id: id, json: json, event: event))
         }
-        let committees = try Row.fetchAll(db, sql: "SELECT id, kind, date, title, location FROM committees WHERE date BETWEEN ? AND ?",
+        let committees = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, kind, date, title, location FROM committees WHERE date BETWEEN ? AND ?"),
                                           arguments: [from.description, to.description])
         for r in committees {
             let id: Int64 = r["id"], date: String = r["date"], kind: String = r["kind"]
@@ -86,9 +86,9 @@ enum AgendaRoutes {
             items.append(Item(start: date, rank: 1, id: id, json: json, event: event))
         }
         // Timestamps are stored in UTC in one form, so text comparison orders them.
-        let entries = try Row.fetchAll(db, sql: """
+        let entries = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT * FROM agenda_entries WHERE referent_id = ? AND starts_at >= ? AND starts_at < ?
-            """, arguments: [referentId, from.description, to.adding(days: 1).description])
+            """), arguments: [referentId, from.description, to.adding(days: 1).description])
         for r in entries {
             let json = render(r)
             let startsAt: String = r["starts_at"]
@@ -160,12 +160,12 @@ enum AgendaRoutes {
             let notes = input.string("notes", maxLength: 2000)
             try input.finish()
             guard let startsAt, let title else { throw APIError.invalid("starts_at", "is required") }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO agenda_entries (referent_id, starts_at, ends_at, title, kind, location, notes, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, Clock.timestamp(startsAt), endsAt.map { Clock.timestamp($0) }, title, kind.rawValue, location, notes, ctx.timestamp()])
+                """).execute(arguments: [id, Clock.timestamp(startsAt), endsAt.map { Clock.timestamp($0) }, title, kind.rawValue, location, notes, ctx.timestamp()])
             let entryId = db.lastInsertedRowID
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM agenda_entries WHERE id = ?", arguments: [entryId]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM agenda_entries WHERE id = ?"), arguments: [entryId]) else {
                 throw APIError.notFound("Agenda entry \(entryId)")
             }
             let body = render(row)
@@ -179,7 +179,7 @@ enum AgendaRoutes {
         let entryId = try ctx.id("entry_id", "Agenda entry")
         return try ctx.read { db in
             _ = try referent(db, ctx, id)
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM agenda_entries WHERE id = ? AND referent_id = ?", arguments: [entryId, id]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM agenda_entries WHERE id = ? AND referent_id = ?"), arguments: [entryId, id]) else {
                 throw APIError.notFound("Agenda entry \(entryId)")
             }
             // Entries are never updated through the API, so one version.

@@ -29,18 +29,18 @@ enum AttendanceExportRoutes {
         guard let id = try Download.queryId(ctx, "participant_id", required: true) else { throw APIError.invalid("participant_id", "is required") }
         return try ctx.read { db in
             let p = try ParticipantRecord.visible(db, ctx, id)
-            let referent = try Row.fetchOne(db, sql: "SELECT first_name, last_name FROM referents WHERE id = ?", arguments: [p["referent_id"] as Int64])
+            let referent = try Row.fetchOne(db.cachedStatement(sql: "SELECT first_name, last_name FROM referents WHERE id = ?"), arguments: [p["referent_id"] as Int64])
             // The sheet ends at the exit: the last validated exit of the current pathway.
-            let exitDate = try String.fetchOne(db, sql: """
+            let exitDate = try String.fetchOne(db.cachedStatement(sql: """
                 SELECT date FROM exits WHERE participant_id = ? AND status = 'validated' AND (? IS NULL OR date >= ?)
                 ORDER BY date DESC, id DESC LIMIT 1
-                """, arguments: [id, p["entry_date"] as String?, p["entry_date"] as String?])
-            let interviews = try Row.fetchAll(db, sql: """
+                """), arguments: [id, p["entry_date"] as String?, p["entry_date"] as String?])
+            let interviews = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT i.date, i.kind, i.duration_minutes, i.attendance_signed, r.first_name, r.last_name
                 FROM interviews i LEFT JOIN referents r ON r.id = i.referent_id
                 WHERE i.participant_id = ? AND (? IS NULL OR i.date <= ?)
                 ORDER BY i.date, i.id
-                """, arguments: [id, exitDate, exitDate])
+                """), arguments: [id, exitDate, exitDate])
 
             var bytes: [UInt8] = []
             let writer = CSVWriter { bytes += $0 }

@@ -53,10 +53,10 @@ enum BarriersRoutes {
             try input.finish()
             try PathwayRecording.checkOpen(ParticipantRecord.state(participant).status, recording: "A barrier")
             let now = ctx.timestamp()
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO barriers (participant_id, kind, detail, status, identified_on, lifted_on, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [participantId, kind?.rawValue, detail, status.rawValue, identified.description, lifted?.description, now, now])
+                """).execute(arguments: [participantId, kind?.rawValue, detail, status.rawValue, identified.description, lifted?.description, now, now])
             let id = db.lastInsertedRowID
             let row = try OwnedRecord.reload(db, table: "barriers", id: id, what: "Barrier")
             let body = render(row)
@@ -94,9 +94,9 @@ enum BarriersRoutes {
             }
             checkDates(&input, status: status, identified: identified, lifted: lifted, today: ctx.today)
             try input.finish()
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE barriers SET detail = ?, status = ?, lifted_on = ?, updated_at = ?, version = version + 1 WHERE id = ?
-                """, arguments: [detail ?? (before["detail"] as String?), status.rawValue, lifted?.description, ctx.timestamp(), id])
+                """).execute(arguments: [detail ?? (before["detail"] as String?), status.rawValue, lifted?.description, ctx.timestamp(), id])
             let after = try OwnedRecord.reload(db, table: "barriers", id: id, what: "Barrier")
             let action = oldStatus != status ? (status == .lifted ? "lift" : "reopen") : "update"
             try ctx.audit(db, action, "barrier", id, participant: before["participant_id"], before: render(before), after: render(after))

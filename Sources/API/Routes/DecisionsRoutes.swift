@@ -83,7 +83,7 @@ enum DecisionsRoutes {
             case .exit: (state, decisionId) = try exitDecision(db, ctx, committeeId, participant, request)
             case .caseReview: (state, decisionId) = try (ParticipantRecord.state(participant), insert(db, ctx, committeeId, request))
             }
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM decisions WHERE id = ?", arguments: [decisionId]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM decisions WHERE id = ?"), arguments: [decisionId]) else {
                 throw APIError.notFound("Decision \(decisionId)")
             }
             // A decision has no page of its own: it shows on its committee's and in the participant's timeline.
@@ -93,13 +93,13 @@ enum DecisionsRoutes {
 
     /// Inserts the decision row and audits it; returns its id.
     static func insert(_ db: Database, _ ctx: RequestContext, _ committeeId: Int64, _ r: Request) throws -> Int64 {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO decisions (committee_id, participant_id, subject, outcome, date, rationale, alternative_proposal, letter_reference, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [committeeId, r.participantId, r.subject.rawValue, r.outcome.rawValue, r.date?.description,
+            """).execute(arguments: [committeeId, r.participantId, r.subject.rawValue, r.outcome.rawValue, r.date?.description,
                              r.rationale, r.alternativeProposal, r.letterReference, ctx.timestamp()])
         let id = db.lastInsertedRowID
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM decisions WHERE id = ?", arguments: [id]) else { throw APIError.notFound("Decision \(id)") }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM decisions WHERE id = ?"), arguments: [id]) else { throw APIError.notFound("Decision \(id)") }
         try ctx.audit(db, "create", "decision", id, participant: r.participantId, after: render(row))
         return id
     }
@@ -108,7 +108,7 @@ enum DecisionsRoutes {
     static func admission(_ db: Database, _ ctx: RequestContext, _ committeeId: Int64, _ participant: Row, _ r: Request) throws -> (LifecycleState, Int64) {
         let before = ParticipantRecord.state(participant)
         _ = try Lifecycle.apply(.admissionDecision(r.outcome), to: before)
-        guard let candidature = try Row.fetchOne(db, sql: "SELECT * FROM candidatures WHERE participant_id = ? AND status = 'pending' ORDER BY id DESC LIMIT 1",
+        guard let candidature = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM candidatures WHERE participant_id = ? AND status = 'pending' ORDER BY id DESC LIMIT 1"),
                                                  arguments: [r.participantId]) else {
             throw RuleViolation(rule: 1, code: "no_pending_candidature",
                 message: "Participant \(r.participantId) has no candidature waiting for a decision (a deferred one must be resubmitted).",
@@ -122,7 +122,7 @@ enum DecisionsRoutes {
         }
         let decisionId = try insert(db, ctx, committeeId, r)
         let candidatureId: Int64 = candidature["id"]
-        try db.execute(sql: "UPDATE candidatures SET status = ?, decision_id = ? WHERE id = ?", arguments: [r.outcome.rawValue, decisionId, candidatureId])
+        try db.cachedStatement(sql: "UPDATE candidatures SET status = ?, decision_id = ? WHERE id = ?").execute(arguments: [r.outcome.rawValue, decisionId, candidatureId])
         try ctx.audit(db, "decide", "candidature", candidatureId, participant: r.participantId,
                       before: LifecycleRoutes.renderCandidature(candidature),
                       after: .object([("status", .string(r.outcome.rawValue)), ("decision_id", .id(decisionId))]))
@@ -146,7 +146,7 @@ enum DecisionsRoutes {
     static func exitDecision(_ db: Database, _ ctx: RequestContext, _ committeeId: Int64, _ participant: Row, _ r: Request) throws -> (LifecycleState, Int64) {
         let before = ParticipantRecord.state(participant)
         _ = try Lifecycle.apply(.exitDecision(r.outcome), to: before)
-        guard let exit = try Row.fetchOne(db, sql: "SELECT * FROM exits WHERE participant_id = ? AND status = 'proposed' ORDER BY id DESC LIMIT 1",
+        guard let exit = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM exits WHERE participant_id = ? AND status = 'proposed' ORDER BY id DESC LIMIT 1"),
                                           arguments: [r.participantId]) else {
             throw RuleViolation(rule: 8, code: "no_pending_exit",
                 message: "Participant \(r.participantId) has no exit proposal awaiting the committee.",
@@ -160,9 +160,9 @@ enum DecisionsRoutes {
         guard r.outcome != .deferred else { return (before, decisionId) }
         let exitId: Int64 = exit["id"]
         let status: ExitStatus = r.outcome == .approved ? .validated : .rejected
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE exits SET status = ?, decision_id = ?, decided_on = ?, letter_reference = ?, updated_at = ?, version = version + 1 WHERE id = ?
-            """, arguments: [status.rawValue, decisionId, r.date?.description, r.letterReference, ctx.timestamp(), exitId])
+            """).execute(arguments: [status.rawValue, decisionId, r.date?.description, r.letterReference, ctx.timestamp(), exitId])
         try ctx.audit(db, status == .validated ? "validate" : "reject", "exit", exitId, participant: r.participantId,
                       before: .object([("status", .string(exit["status"] as String))]),
                       after: .object([("status", .string(status.rawValue)), ("decision_id", .id(decisionId)),

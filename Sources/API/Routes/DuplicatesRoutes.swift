@@ -62,7 +62,7 @@ enum DuplicatesRoutes {
         return try ctx.write { db in
             if let ids, ids.count == 2 {
                 for id in ids {
-                    guard let row = try Row.fetchOne(db, sql: "SELECT merged_into FROM participants WHERE id = ?", arguments: [id]) else {
+                    guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT merged_into FROM participants WHERE id = ?"), arguments: [id]) else {
                         input.fail("participant_ids", "no participant has the id \(id)"); continue
                     }
                     if let kept = row["merged_into"] as Int64? {
@@ -74,7 +74,7 @@ enum DuplicatesRoutes {
             guard let ids, ids.count == 2 else { throw APIError.invalid("participant_ids", "must name two different files") }
             let created = try DistinctPersons.record(db, ctx, ids[0], ids[1], source: "duplicates_list")
             let (a, b) = (min(ids[0], ids[1]), max(ids[0], ids[1]))
-            let at = try String.fetchOne(db, sql: "SELECT confirmed_at FROM distinct_persons WHERE participant_a = ? AND participant_b = ?", arguments: [a, b])
+            let at = try String.fetchOne(db.cachedStatement(sql: "SELECT confirmed_at FROM distinct_persons WHERE participant_a = ? AND participant_b = ?"), arguments: [a, b])
             return ctx.json(created ? 201 : 200, .object([("participant_ids", .array([.id(a), .id(b)])), ("confirmed_at", .string(at))]))
         }
     }

@@ -49,7 +49,7 @@ enum LifecycleRoutes {
             let participant = try ParticipantRecord.writable(db, ctx, id)
             var committee: Row?
             if let committeeId {
-                committee = try Row.fetchOne(db, sql: "SELECT * FROM committees WHERE id = ?", arguments: [committeeId])
+                committee = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM committees WHERE id = ?"), arguments: [committeeId])
                 if committee == nil { input.fail("committee_id", "no committee has this id") }
             }
             try input.finish()
@@ -62,7 +62,7 @@ enum LifecycleRoutes {
             }
             // Refused before anything is written: the move below would refuse it too, but only after the withdrawals.
             _ = try Lifecycle.apply(.submitCandidature, to: ParticipantRecord.state(participant))
-            let pending = try Row.fetchAll(db, sql: "SELECT * FROM candidatures WHERE participant_id = ? AND status = 'pending' ORDER BY id",
+            let pending = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM candidatures WHERE participant_id = ? AND status = 'pending' ORDER BY id"),
                                            arguments: [id])
             if pending.contains(where: { ($0["committee_id"] as Int64) == committeeId }) {
                 throw RuleViolation(rule: 1, code: "candidature_already_pending",
@@ -72,14 +72,14 @@ enum LifecycleRoutes {
             // A resubmission (after a deferral, or to another date) replaces the candidature still waiting.
             for old in pending {
                 let oldId: Int64 = old["id"]
-                try db.execute(sql: "UPDATE candidatures SET status = 'withdrawn' WHERE id = ?", arguments: [oldId])
+                try db.cachedStatement(sql: "UPDATE candidatures SET status = 'withdrawn' WHERE id = ?").execute(arguments: [oldId])
                 try ctx.audit(db, "withdraw", "candidature", oldId, participant: id,
                               before: renderCandidature(old), after: .object([("status", .string("withdrawn"))]))
             }
             try db.execute(sql: "INSERT INTO candidatures (participant_id, committee_id, submitted_on, notes, status, created_at) VALUES (?, ?, ?, ?, 'pending', ?)",
                            arguments: [id, committeeId, ctx.today.description, notes, ctx.timestamp()])
             let candidatureId = db.lastInsertedRowID
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM candidatures WHERE id = ?", arguments: [candidatureId]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM candidatures WHERE id = ?"), arguments: [candidatureId]) else {
                 throw APIError.notFound("Candidature \(candidatureId)")
             }
             let body = renderCandidature(row)
@@ -97,7 +97,7 @@ enum LifecycleRoutes {
         if let signedOn, signedOn > ctx.today { input.fail("signed_on", "cannot be in the future (today is \(ctx.today))") }
         return try ctx.write { db in
             let participant = try ParticipantRecord.writable(db, ctx, id)
-            if let documentId, try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM documents WHERE id = ? AND participant_id = ?)",
+            if let documentId, try !(Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM documents WHERE id = ? AND participant_id = ?)"),
                                                     arguments: [documentId, id]) ?? false) {
                 input.fail("document_id", "no document of this participant has this id")
             }
@@ -111,7 +111,7 @@ enum LifecycleRoutes {
             try db.execute(sql: "INSERT INTO contracts (participant_id, signed_on, document_id, created_at) VALUES (?, ?, ?, ?)",
                            arguments: [id, signedOn.description, documentId, ctx.timestamp()])
             let contractId = db.lastInsertedRowID
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM contracts WHERE id = ?", arguments: [contractId]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM contracts WHERE id = ?"), arguments: [contractId]) else {
                 throw APIError.notFound("Contract \(contractId)")
             }
             let body = renderContract(row)

@@ -42,9 +42,9 @@ enum PositioningsRoutes {
             try input.finish()
             try PathwayRecording.checkEntered(ParticipantRecord.state(participant).status, recording: "A positioning on a job offer", rule: 6)
             let now = ctx.timestamp()
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO positionings (participant_id, job_offer_id, proposed_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [participantId, offer, proposed.description, now, now])
+                """).execute(arguments: [participantId, offer, proposed.description, now, now])
             let id = db.lastInsertedRowID
             let row = try OwnedRecord.reload(db, table: "positionings", id: id, what: "Positioning")
             let body = render(row)

@@ -32,9 +32,9 @@ enum SixMonthResultRoutes {
             if let date, date > ctx.today { input.fail("date", "cannot be in the future") }
             try input.finish()
             guard let inEmployment, let improved, let date else { throw APIError.invalid("date", "is required") }
-            guard let exit = try Row.fetchOne(db, sql: """
+            guard let exit = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT * FROM exits WHERE participant_id = ? AND status = 'validated' ORDER BY date DESC, id DESC LIMIT 1
-                """, arguments: [id]) else {
+                """), arguments: [id]) else {
                 throw APIError.conflict("no-validated-exit",
                     "Participant \(id) has no validated exit: the result six months after leaving is recorded once the comité de suivi has validated the exit.")
             }
@@ -44,10 +44,10 @@ enum SixMonthResultRoutes {
             if date < earliest {
                 throw APIError.invalid("date", "is too early: the result six months after the exit of \(exitDate) may be recorded from \(earliest)")
             }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE exits SET six_month_in_employment = ?, six_month_improved = ?, updated_at = ?, version = version + 1 WHERE id = ?
-                """, arguments: [inEmployment ? 1 : 0, improved ? 1 : 0, ctx.timestamp(), exitId])
-            guard let updated = try Row.fetchOne(db, sql: "SELECT * FROM exits WHERE id = ?", arguments: [exitId]) else {
+                """).execute(arguments: [inEmployment ? 1 : 0, improved ? 1 : 0, ctx.timestamp(), exitId])
+            guard let updated = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM exits WHERE id = ?"), arguments: [exitId]) else {
                 throw APIError.notFound("Exit \(exitId)")
             }
             // The observation date is kept in the audit trail (the schema has no column for it).

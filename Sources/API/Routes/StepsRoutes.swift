@@ -110,7 +110,7 @@ enum StepsRoutes {
             input.fail(e.field, e.message)
         }
         if !draft.barrierIds.isEmpty {
-            let known = try Int.fetchOne(db, sql: "SELECT count(*) FROM barriers WHERE participant_id = ? AND id IN (SELECT value FROM json_each(?))",
+            let known = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM barriers WHERE participant_id = ? AND id IN (SELECT value FROM json_each(?))"),
                                          arguments: [participant, JSON.array(draft.barrierIds.map { .int(Int($0)) }).text]) ?? 0
             if known != draft.barrierIds.count { input.fail("barrier_ids", "must name barriers of this participant") }
         }

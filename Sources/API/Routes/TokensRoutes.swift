@@ -42,7 +42,7 @@ enum TokensRoutes {
             }
             let (id, secret) = try TokenStore.create(db, name: name, role: role, referentId: referentId, structureId: structureId,
                                                      createdBy: ctx.principal?.tokenId, at: ctx.timestamp())
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM tokens WHERE id = ?", arguments: [id]) else { throw APIError.notFound("Token") }
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM tokens WHERE id = ?"), arguments: [id]) else { throw APIError.notFound("Token") }
             let public_ = render(row)
             try ctx.audit(db, "create", "token", id, after: public_)
             guard case .object(var fields) = public_ else { return HTTPResponse(status: 500) }
@@ -55,7 +55,7 @@ enum TokensRoutes {
         try ctx.policy.require([.admin], "Listing tokens")
         let page = try ctx.page()
         let rows = try ctx.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM tokens WHERE id > ? ORDER BY id LIMIT ?", arguments: [try page.afterId, page.limit + 1])
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM tokens WHERE id > ? ORDER BY id LIMIT ?"), arguments: [try page.afterId, page.limit + 1])
         }
         let (items, next) = page.paginate(rows) { String($0["id"] as Int64) }
         return ctx.list(items.map(render), next: next)
@@ -65,10 +65,10 @@ enum TokensRoutes {
         try ctx.policy.require([.admin], "Revoking tokens")
         let id = try ctx.id("id", "Token")
         try ctx.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM tokens WHERE id = ?", arguments: [id]) else { throw APIError.notFound("Token \(id)") }
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM tokens WHERE id = ?"), arguments: [id]) else { throw APIError.notFound("Token \(id)") }
             guard (row["revoked_at"] as String?) == nil else { return }
-            try db.execute(sql: "UPDATE tokens SET revoked_at = ? WHERE id = ?", arguments: [ctx.timestamp(), id])
-            let after = try Row.fetchOne(db, sql: "SELECT * FROM tokens WHERE id = ?", arguments: [id]).map(render)
+            try db.cachedStatement(sql: "UPDATE tokens SET revoked_at = ? WHERE id = ?").execute(arguments: [ctx.timestamp(), id])
+            let after = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM tokens WHERE id = ?"), arguments: [id]).map(render)
             try ctx.audit(db, "revoke", "token", id, before: render(row), after: after)
             let tokens = ctx.app.tokens
             ctx.onCommit { tokens.invalidate() }
