@@ -109,6 +109,25 @@ struct ServerTests {
         }
     }
 
+    @Test("prepare is asked about requests that announce a body only; one without goes straight to respond")
+    func prepareOnlyWithBody() throws {
+        final class Asked: @unchecked Sendable { let lock = Lock(); var targets: [String] = [] }
+        let asked = Asked()
+        try withServer(prepare: { head in
+            asked.lock.withLock { asked.targets.append(head.target) }
+            return .reject(HTTPResponse(status: 401))
+        }) { server in
+            let client = try RawClient(port: server.port)
+            try client.send("GET /plain HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(try client.readResponse().status == 200)
+            try client.send("DELETE /empty HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n")
+            #expect(try client.readResponse().status == 200)
+            try client.send("POST /with-body HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi")
+            #expect(try client.readResponse().status == 401)
+        }
+        #expect(asked.lock.withLock { asked.targets } == ["/with-body"])
+    }
+
     @Test("a declared body over the limit gets 413 before a byte of it is sent, then the connection closes")
     func bodyTooLarge() throws {
         try withServer(prepare: { _ in .accept(maxBytes: 1000) }) { server in

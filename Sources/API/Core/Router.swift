@@ -18,6 +18,14 @@ public final class Router: @unchecked Sendable {
         /// Whether the route needs no token.
         public let isPublic: Bool
 
+        /// Whether every literal segment is the path's (the path has as many segments).
+        func fits(_ parts: [String]) -> Bool {
+            for (segment, part) in zip(segments, parts) {
+                if case .literal(let literal) = segment, literal != part { return false }
+            }
+            return true
+        }
+
         /// Literal segments, weighted by position: the route matched first when several fit.
         var specificity: Int {
             segments.enumerated().reduce(0) { acc, item in
@@ -59,34 +67,48 @@ public final class Router: @unchecked Sendable {
     public func delete(_ p: String, _ h: @escaping Handler) { add("DELETE", p, h) }
 
     public func match(method: String, path: String) -> Match {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
-        // A trailing slash is a different resource; so is an empty segment.
-        if path.hasSuffix("/") && path != "/" || path.contains("//") { return .notFound }
-        guard let candidates = index[parts.count] else { return .notFound }
+        guard let parts = Router.segments(of: path), let candidates = index[parts.count] else { return .notFound }
         let wanted = method == "HEAD" ? "GET" : method
-        var allowed: [String] = []
-        var found: (Route, [String: String])?
-        var matchedPattern: String?
+        // Candidates are sorted most specific first: the first pattern that fits decides, and
+        // its methods make the Allow list.
+        var fitting: [Route] = []
         for route in candidates {
-            var params: [String: String] = [:]
-            var ok = true
-            for (seg, part) in zip(route.segments, parts) {
-                switch seg {
-                case .literal(let l): if l != part { ok = false }
-                case .parameter(let name): params[name] = String(part)
-                }
-                if !ok { break }
-            }
-            guard ok else { continue }
-            // Only the most specific pattern that fits decides (its methods make the Allow list).
-            if let first = matchedPattern, first != route.pattern { continue }
-            matchedPattern = route.pattern
-            allowed.append(route.method)
-            if route.method == wanted, found == nil { found = (route, params) }
+            if let first = fitting.first, first.pattern != route.pattern { continue }
+            if route.fits(parts) { fitting.append(route) }
         }
-        if let found { return .found(found.0, found.1) }
-        if allowed.isEmpty { return .notFound }
+        guard !fitting.isEmpty else { return .notFound }
+        if let route = fitting.first(where: { $0.method == wanted }) {
+            var params: [String: String] = [:]
+            for (segment, part) in zip(route.segments, parts) {
+                if case .parameter(let name) = segment { params[name] = part }
+            }
+            return .found(route, params)
+        }
+        var allowed = fitting.map(\.method)
         if allowed.contains("GET") { allowed.append("HEAD") }
         return .methodNotAllowed(allowed)
+    }
+
+    /// The segments of a path ("/v1/participants/12" → v1, participants, 12), or nil when one is
+    /// empty: a doubled or trailing slash names a different resource. "/" has none.
+    static func segments(of path: String) -> [String]? {
+        let bytes = path.utf8
+        var parts: [String] = []
+        var start = bytes.startIndex
+        if start != bytes.endIndex, bytes[start] == UInt8(ascii: "/") { start = bytes.index(after: start) }
+        if start == bytes.endIndex { return parts }
+        var i = start
+        while true {
+            if i == bytes.endIndex || bytes[i] == UInt8(ascii: "/") {
+                if i == start { return nil }
+                parts.append(String(path[start..<i]))
+                if i == bytes.endIndex { return parts }
+                start = bytes.index(after: i)
+                if start == bytes.endIndex { return nil }
+                i = start
+            } else {
+                i = bytes.index(after: i)
+            }
+        }
     }
 }

@@ -42,7 +42,7 @@ final class HTTPConnection: @unchecked Sendable {
     /// The step a worker performs for this connection.
     enum Work {
         case prepare(HTTPRequestHead, HTTPRequestFraming)
-        case respond(HTTPRequest, HTTPRequestFraming, prepared: Bool)
+        case respond(HTTPRequest, HTTPRequestFraming)
     }
 
     private var phase = Phase.idle
@@ -181,7 +181,7 @@ final class HTTPConnection: @unchecked Sendable {
                 let request = HTTPRequest(head: h, body: body)
                 body = []
                 clearDeadline()
-                return .respond(request, f, prepared: f.hasBody)
+                return .respond(request, f)
             }
         }
         if phase == .idle, parser.isInsideMessage {
@@ -210,12 +210,9 @@ final class HTTPConnection: @unchecked Sendable {
             switch work {
             case .prepare(let head, let framing):
                 next = decide(server.responder.prepare(head), head: head, framing: framing)
-            case .respond(let request, let framing, let prepared):
-                var response: HTTPResponse?
-                if !prepared, case .reject(let refusal) = server.responder.prepare(request.head) {
-                    response = refusal
-                }
-                next = send(response ?? server.responder.respond(to: request), to: request.head, framing: framing, bodyUnread: false)
+            case .respond(let request, let framing):
+                // A request without a body was never `prepare`d: there was no body to decide about.
+                next = send(server.responder.respond(to: request), to: request.head, framing: framing, bodyUnread: false)
             }
         }
     }

@@ -13,8 +13,9 @@ public enum BodyDecision: Sendable {
 /// Both methods run on the server's worker threads, never on an I/O queue, so they may block
 /// (on SQLite, for instance) without stalling other connections.
 public protocol HTTPResponder: Sendable {
-    /// Called once the head is parsed, before any body byte is read (and before
-    /// `100 Continue` is sent).
+    /// Called for a request that announces a body, once its head is parsed, before any body
+    /// byte is read (and before `100 Continue` is sent). A request without a body goes straight
+    /// to `respond`, which must therefore refuse on its own what `prepare` would refuse.
     func prepare(_ head: HTTPRequestHead) -> BodyDecision
     /// Produces the response of a complete request.
     func respond(to request: HTTPRequest) -> HTTPResponse
