@@ -11,7 +11,8 @@ import Storage
 public final class TokenStore: @unchecked Sendable {
     private let readers: ReadConnections
     private let lock = NSLock()
-    private var cache: [String: (principal: Principal?, expires: Double)] = [:]
+    /// By the SHA-256 of the secret: the secrets themselves are never kept.
+    private var cache: [SHA256Digest: (principal: Principal?, expires: Double)] = [:]
     private let ttl: Double
 
     public init(readers: ReadConnections, ttl: Double = 5) { self.readers = readers; self.ttl = ttl }
@@ -35,21 +36,32 @@ public final class TokenStore: @unchecked Sendable {
 
     /// The caller of an `Authorization` header, or nil (missing, malformed, unknown or revoked).
     public func authenticate(_ header: String?, now: Double) -> Principal? {
-        guard let header, header.count < 512 else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let secret = parts[1].trimmingCharacters(in: .whitespaces)
-        guard !secret.isEmpty else { return nil }
-        let digest = TokenStore.hash(secret)
+        guard let header, let secret = TokenStore.bearerSecret(header) else { return nil }
+        let digest = SHA256.hash(data: secret)
         lock.lock()
         if let hit = cache[digest], hit.expires > now { lock.unlock(); return hit.principal }
         lock.unlock()
-        let principal = try? readers.read { db in try TokenStore.lookup(db, digest: digest) }
+        let principal = try? readers.read { db in try TokenStore.lookup(db, digest: TokenStore.hex(Array(digest))) }
         lock.lock()
         if cache.count > 10_000 { cache.removeAll() }
         cache[digest] = (principal ?? nil, now + ttl)
         lock.unlock()
         return principal ?? nil
+    }
+
+    /// The secret of "Bearer <secret>" (the scheme in any case, spaces or tabs around the
+    /// secret), or nil. Read byte by byte: this runs on every request.
+    static func bearerSecret(_ header: String) -> ArraySlice<UInt8>? {
+        let bytes = Array(header.utf8)
+        guard bytes.count < 512, bytes.count > 7 else { return nil }
+        let scheme = Array("bearer".utf8)
+        for (i, b) in scheme.enumerated() where (bytes[i] | 0x20) != b { return nil }
+        func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 9 }
+        guard isSpace(bytes[6]) else { return nil }
+        var start = 7, end = bytes.count
+        while start < end, isSpace(bytes[start]) { start += 1 }
+        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        return start < end ? bytes[start..<end] : nil
     }
 
     static func lookup(_ db: Database, digest: String) throws -> Principal? {
@@ -69,10 +81,10 @@ public final class TokenStore: @unchecked Sendable {
     public static func create(_ db: Database, name: String, role: Role, referentId: Int64?, structureId: Int64?,
                               createdBy: Int64?, at: String) throws -> (id: Int64, secret: String) {
         let secret = newSecret()
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO tokens (name, role, referent_id, structure_id, secret_hash, created_at, created_by)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [name, role.rawValue, referentId, structureId, hash(secret), at, createdBy])
+            """).execute(arguments: [name, role.rawValue, referentId, structureId, hash(secret), at, createdBy])
         return (db.lastInsertedRowID, secret)
     }
 }
