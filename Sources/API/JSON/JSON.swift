@@ -60,7 +60,7 @@ public enum JSON: Sendable, Equatable {
     /// The compact UTF-8 serialisation.
     public var bytes: [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(256)
+        out.reserveCapacity(1024)
         write(to: &out)
         return out
     }
@@ -69,13 +69,13 @@ public enum JSON: Sendable, Equatable {
 
     public func write(to out: inout [UInt8]) {
         switch self {
-        case .null: out.append(contentsOf: [110, 117, 108, 108])
-        case .bool(let b): out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
+        case .null: out.append(contentsOf: JSON.nullBytes)
+        case .bool(let b): out.append(contentsOf: b ? JSON.trueBytes : JSON.falseBytes)
         case .int(let i): JSON.writeInt(i, to: &out)
         case .double(let d):
             if d.isFinite {
                 if d == d.rounded(), abs(d) < 1e15 { JSON.writeInt(Int(d), to: &out) } else { out.append(contentsOf: Array("\(d)".utf8)) }
-            } else { out.append(contentsOf: [110, 117, 108, 108]) }
+            } else { out.append(contentsOf: JSON.nullBytes) }
         case .string(let s): JSON.writeString(s, to: &out)
         case .array(let items):
             out.append(91)
@@ -111,20 +111,32 @@ public enum JSON: Sendable, Equatable {
     }
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+    private static let nullBytes: [UInt8] = Array("null".utf8)
+    private static let trueBytes: [UInt8] = Array("true".utf8)
+    private static let falseBytes: [UInt8] = Array("false".utf8)
 
+    /// A string literal: runs that need no escape are copied whole (most strings are one run).
     static func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(34)
-        for c in s.utf8 {
-            switch c {
-            case 34: out.append(92); out.append(34)
-            case 92: out.append(92); out.append(92)
-            case 10: out.append(92); out.append(110)
-            case 13: out.append(92); out.append(114)
-            case 9: out.append(92); out.append(116)
-            case 0..<32:
-                out.append(contentsOf: [92, 117, 48, 48]); out.append(hex[Int(c >> 4)]); out.append(hex[Int(c & 15)])
-            default: out.append(c)
+        var s = s
+        s.withUTF8 { bytes in
+            var run = 0
+            for i in bytes.indices {
+                let c = bytes[i]
+                guard c < 32 || c == 34 || c == 92 else { continue }
+                if run < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i])) }
+                run = i + 1
+                switch c {
+                case 34: out.append(92); out.append(34)
+                case 92: out.append(92); out.append(92)
+                case 10: out.append(92); out.append(110)
+                case 13: out.append(92); out.append(114)
+                case 9: out.append(92); out.append(116)
+                default:
+                    out.append(contentsOf: [92, 117, 48, 48]); out.append(hex[Int(c >> 4)]); out.append(hex[Int(c & 15)])
+                }
             }
+            if run < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...])) }
         }
         out.append(34)
     }
