@@ -25,7 +25,7 @@ enum OwnedRecord {
         let page = try ctx.page()
         let after = try page.afterId
         let rows = try ctx.read { db in
-            _ = try ParticipantRecord.visible(db, ctx, participant)
+            try ParticipantRecord.checkVisible(db, ctx, participant)
             return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM \(table) WHERE participant_id = ? AND id > ? ORDER BY id LIMIT ?"),
                                     arguments: [participant, after, page.limit + 1])
         }

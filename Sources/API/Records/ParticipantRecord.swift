@@ -10,19 +10,44 @@ enum ParticipantRecord {
     static let selectSQL = """
         SELECT p.*, r.structure_id AS structure_id FROM participants p JOIN referents r ON r.id = p.referent_id WHERE p.id = ?
         """
+    /// What the access rule reads, for routes that need nothing else of the participant.
+    static let accessSQL = """
+        SELECT p.referent_id, r.structure_id AS structure_id, p.merged_into FROM participants p JOIN referents r ON r.id = p.referent_id WHERE p.id = ?
+        """
+    /// The columns the access rule, the ETag and the current exit read, in rows of `selectSQL`
+    /// and of `accessSQL` (one reader each, so each keeps its layout).
+    private static let keyColumns = ColumnPositions(["referent_id", "structure_id", "merged_into", "id", "version", "status"])
+    private static let accessColumns = ColumnPositions(["referent_id", "structure_id", "merged_into"])
 
     /// The participant if the caller may see it, else 404.
     static func visible(_ db: Database, _ ctx: RequestContext, _ id: Int64) throws -> Row {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: selectSQL), arguments: [id]),
-              ctx.policy.canSee(participantReferent: row["referent_id"], structure: row["structure_id"]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: selectSQL), arguments: [id]) else {
             throw APIError.notFound("Participant \(id)")
         }
-        if let kept: Int64 = row["merged_into"] {
+        try checkAccess(keyColumns.values(in: row), ctx, id)
+        return row
+    }
+
+    /// Throws unless the caller may see the participant (404 otherwise, 410 for a file merged
+    /// into another), reading only what the rule needs.
+    static func checkVisible(_ db: Database, _ ctx: RequestContext, _ id: Int64) throws {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: accessSQL), arguments: [id]) else {
+            throw APIError.notFound("Participant \(id)")
+        }
+        try checkAccess(accessColumns.values(in: row), ctx, id)
+    }
+
+    /// `values`: referent, structure, merged into (then anything).
+    private static func checkAccess(_ values: [DatabaseValue], _ ctx: RequestContext, _ id: Int64) throws {
+        guard let referent = Int64.fromDatabaseValue(values[0]), let structure = Int64.fromDatabaseValue(values[1]),
+              ctx.policy.canSee(participantReferent: referent, structure: structure) else {
+            throw APIError.notFound("Participant \(id)")
+        }
+        if let kept = Int64.fromDatabaseValue(values[2]) {
             // The file was merged into another one: say where it went (the routes of its children follow).
             throw APIError(410, "participant-merged", "Merged", "Participant \(id) was merged into participant \(kept).",
                            extra: [("merged_into", .string(String(kept)))], headers: [("Location", "/v1/participants/\(kept)")])
         }
-        return row
     }
 
     /// The participant if the caller may see it and write to it (an auditor may not).
@@ -37,7 +62,10 @@ enum ParticipantRecord {
                        statusBeforeExit: (row["status_before_exit"] as String?).flatMap(ParticipantStatus.init(rawValue:)))
     }
 
-    static func etagOf(_ row: Row) -> String { etag("p", row["id"], row["version"]) }
+    static func etagOf(_ row: Row) -> String {
+        let values = keyColumns.values(in: row)
+        return etag("p", Int64.fromDatabaseValue(values[3]) ?? 0, Int64.fromDatabaseValue(values[4]) ?? 0)
+    }
 
     /// Applies a lifecycle event (or refuses it with the rule), updates the row and audits the move.
     @discardableResult
@@ -75,46 +103,25 @@ enum ParticipantRecord {
         return .bool(v != 0)
     }
 
+    /// The participant as API.md names its fields, in this order.
+    static let renderer = RowRenderer([
+        ("id", .id), ("first_name", .text), ("last_name", .text), ("birth_date", .text), ("gender", .text),
+        ("phone", .text), ("email", .text), ("address", .text), ("postal_code", .text), ("city", .text),
+        ("referent_id", .id), ("structure_id", .id), ("operation_id", .id), ("prescriber", .text), ("eligibility", .jsonArray),
+        ("employment_situation", .text), ("education_level", .text),
+        ("disability", .flag), ("third_country_national", .flag), ("foreign_background", .flag), ("minority", .flag),
+        ("housing_exclusion", .flag), ("rural_area", .flag),
+        ("professional_goal", .text), ("status", .text), ("admitted_on", .text), ("entry_date", .text), ("exit", .given),
+        ("created_at", .text), ("updated_at", .text),
+    ])
+
     /// The participant as API.md names its fields. `exit` is the current or last exit when there is one.
-    static func render(_ row: Row, exit: JSON = .null) -> JSON {
-        let eligibility = (try? JSONParser.parse(Array((row["eligibility"] as String? ?? "[]").utf8))) ?? .array([])
-        return .object([
-            ("id", .id(row["id"])),
-            ("first_name", .string(row["first_name"] as String?)),
-            ("last_name", .string(row["last_name"] as String?)),
-            ("birth_date", .string(row["birth_date"] as String?)),
-            ("gender", .string(row["gender"] as String?)),
-            ("phone", .string(row["phone"] as String?)),
-            ("email", .string(row["email"] as String?)),
-            ("address", .string(row["address"] as String?)),
-            ("postal_code", .string(row["postal_code"] as String?)),
-            ("city", .string(row["city"] as String?)),
-            ("referent_id", .id(row["referent_id"])),
-            ("structure_id", .id(row["structure_id"])),
-            ("operation_id", .id(row["operation_id"])),
-            ("prescriber", .string(row["prescriber"] as String?)),
-            ("eligibility", eligibility),
-            ("employment_situation", .string(row["employment_situation"] as String?)),
-            ("education_level", .string(row["education_level"] as String?)),
-            ("disability", flag(row, "disability")),
-            ("third_country_national", flag(row, "third_country_national")),
-            ("foreign_background", flag(row, "foreign_background")),
-            ("minority", flag(row, "minority")),
-            ("housing_exclusion", flag(row, "housing_exclusion")),
-            ("rural_area", flag(row, "rural_area")),
-            ("professional_goal", .string(row["professional_goal"] as String?)),
-            ("status", .string(row["status"] as String?)),
-            ("admitted_on", .string(row["admitted_on"] as String?)),
-            ("entry_date", .string(row["entry_date"] as String?)),
-            ("exit", exit),
-            ("created_at", .string(row["created_at"] as String?)),
-            ("updated_at", .string(row["updated_at"] as String?)),
-        ])
-    }
+    static func render(_ row: Row, exit: JSON = .null) -> JSON { renderer.render(row, given: exit) }
 
     /// The exit to show on the participant: the pending proposal or the last validated one.
     static func currentExit(_ db: Database, _ row: Row) throws -> JSON {
-        let status: String = row["status"]
+        let values = keyColumns.values(in: row)
+        let status = String.fromDatabaseValue(values[5])
         guard status == ParticipantStatus.exitProposed.rawValue || status == ParticipantStatus.exited.rawValue else { return .null }
         guard let e = try Row.fetchOne(db.cachedStatement(sql:
             "SELECT id, type, category, date, situation, status FROM exits WHERE participant_id = ? AND status IN ('proposed', 'validated') ORDER BY id DESC LIMIT 1"),

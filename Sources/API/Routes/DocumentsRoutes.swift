@@ -61,12 +61,12 @@ enum DocumentsRoutes {
         return try ctx.write { db in
             _ = try ParticipantRecord.writable(db, ctx, participantId)
             if !errors.isEmpty { throw APIError.invalid(errors) }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO documents (participant_id, kind, attests_on, content_type, filename, size, sha256, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [participantId, kind?.rawValue, attestsOn?.description, contentType, filename, body.count, sha256, ctx.timestamp()])
+                """).execute(arguments: [participantId, kind?.rawValue, attestsOn?.description, contentType, filename, body.count, sha256, ctx.timestamp()])
             let id = db.lastInsertedRowID
-            try db.execute(sql: "INSERT INTO document_contents (document_id, bytes) VALUES (?, ?)", arguments: [id, Data(body)])
+            try db.cachedStatement(sql: "INSERT INTO document_contents (document_id, bytes) VALUES (?, ?)").execute(arguments: [id, Data(body)])
             guard let row = try Row.fetchOne(db, sql: "SELECT \(DocumentRecord.columns) FROM documents WHERE id = ?", arguments: [id]) else {
                 throw APIError.notFound("Document \(id)")
             }
@@ -80,7 +80,7 @@ enum DocumentsRoutes {
         let participantId = try ctx.id("id", "Participant")
         let page = try ctx.page()
         let rows = try ctx.read { db in
-            _ = try ParticipantRecord.visible(db, ctx, participantId)
+            try ParticipantRecord.checkVisible(db, ctx, participantId)
             return try Row.fetchAll(db.cachedStatement(sql:
                 "SELECT \(DocumentRecord.columns) FROM documents WHERE participant_id = ? AND id > ? ORDER BY id LIMIT ?"),
                 arguments: [participantId, try page.afterId, page.limit + 1])

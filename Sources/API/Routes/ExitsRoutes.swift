@@ -44,18 +44,18 @@ enum ExitsRoutes {
             try ExitRules.check(type: type, date: date, entryDate: entryDate, today: ctx.today, evidence: evidence,
                                 referentRequest: referentRequest, settings: ctx.settings)
             let now = ctx.timestamp()
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO exits (participant_id, type, category, date, situation, situation_detail, referent_request,
                                    status, previous_status, entry_date, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [participantId, type.rawValue, type.category.rawValue, date.description, situation.rawValue,
+                """).execute(arguments: [participantId, type.rawValue, type.category.rawValue, date.description, situation.rawValue,
                                  situationDetail, referentRequest, ExitStatus.proposed.rawValue, state.status.rawValue,
                                  entryDate?.description, now, now])
             let id = db.lastInsertedRowID
             for doc in documents {
-                try db.execute(sql: "INSERT INTO exit_documents (exit_id, document_id) VALUES (?, ?)", arguments: [id, doc["id"] as Int64])
+                try db.cachedStatement(sql: "INSERT INTO exit_documents (exit_id, document_id) VALUES (?, ?)").execute(arguments: [id, doc["id"] as Int64])
             }
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM exits WHERE id = ?", arguments: [id]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM exits WHERE id = ?"), arguments: [id]) else {
                 throw APIError.notFound("Exit \(id)")
             }
             let rendered = ExitRecord.render(row, documentIds: documents.map { $0["id"] })
@@ -69,7 +69,7 @@ enum ExitsRoutes {
         let participantId = try ctx.id("id", "Participant")
         let page = try ctx.page()
         return try ctx.read { db in
-            _ = try ParticipantRecord.visible(db, ctx, participantId)
+            try ParticipantRecord.checkVisible(db, ctx, participantId)
             let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM exits WHERE participant_id = ? AND id > ? ORDER BY id LIMIT ?"),
                                         arguments: [participantId, try page.afterId, page.limit + 1])
             let (items, next) = page.paginate(rows) { String($0["id"] as Int64) }

@@ -64,7 +64,7 @@ enum FollowUpRoutes {
     static func show(_ ctx: RequestContext) throws -> HTTPResponse {
         let participantId = try ctx.id("id", "Participant")
         return try ctx.read { db in
-            _ = try ParticipantRecord.visible(db, ctx, participantId)
+            try ParticipantRecord.checkVisible(db, ctx, participantId)
             guard let row = try FollowUpRecord.latest(db, participant: participantId) else {
                 throw APIError(404, "no-follow-up", "Not found",
                                "Participant \(participantId) has never had a follow-up: it opens when an employment, subsidised contract, business creation or qualifying training step starts.")
@@ -96,8 +96,8 @@ enum FollowUpRoutes {
                            arguments: [followUpId, date?.description, with?.rawValue, kind, summary, now])
             let id = db.lastInsertedRowID
             // The follow-up's ETag covers its contacts.
-            try db.execute(sql: "UPDATE follow_ups SET updated_at = ?, version = version + 1 WHERE id = ?", arguments: [now, followUpId])
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM follow_up_contacts WHERE id = ?", arguments: [id]) else {
+            try db.cachedStatement(sql: "UPDATE follow_ups SET updated_at = ?, version = version + 1 WHERE id = ?").execute(arguments: [now, followUpId])
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM follow_up_contacts WHERE id = ?"), arguments: [id]) else {
                 throw APIError.notFound("Follow-up contact \(id)")
             }
             let body = renderContact(row)

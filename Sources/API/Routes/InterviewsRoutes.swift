@@ -14,19 +14,12 @@ enum InterviewsRoutes {
         router.get("/v1/interviews/:id", show)
     }
 
-    static func render(_ row: Row) -> JSON {
-        .object([
-            ("id", .id(row["id"])),
-            ("participant_id", .id(row["participant_id"])),
-            ("referent_id", .id(row["referent_id"])),
-            ("date", .string(row["date"] as String?)),
-            ("kind", .string(row["kind"] as String?)),
-            ("duration_minutes", .int((row["duration_minutes"] as Int64?).map(Int.init))),
-            ("summary", .string(row["summary"] as String?)),
-            ("attendance_signed", .bool((row["attendance_signed"] as Int64? ?? 0) != 0)),
-            ("created_at", .string(row["created_at"] as String?)),
-        ])
-    }
+    static let renderer = RowRenderer([
+        ("id", .id), ("participant_id", .id), ("referent_id", .id), ("date", .text), ("kind", .text),
+        ("duration_minutes", .int), ("summary", .text), ("attendance_signed", .flagOrFalse), ("created_at", .text),
+    ])
+
+    static func render(_ row: Row) -> JSON { renderer.render(row) }
 
     /// Interviews never change, so the ETag is their id.
     static func etagOf(_ row: Row) -> String { etag("i", row["id"], 1) }
@@ -48,10 +41,10 @@ enum InterviewsRoutes {
             let participant = try ParticipantRecord.writable(db, ctx, participantId)
             try input.finish()
             try PathwayRecording.checkOpen(ParticipantRecord.state(participant).status, recording: "An interview")
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO interviews (participant_id, referent_id, date, kind, duration_minutes, summary, attendance_signed, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [participantId, participant["referent_id"] as Int64, date?.description, kind?.rawValue, duration,
+                """).execute(arguments: [participantId, participant["referent_id"] as Int64, date?.description, kind?.rawValue, duration,
                                  summary, signed ? 1 : 0, ctx.timestamp()])
             let id = db.lastInsertedRowID
             let row = try OwnedRecord.reload(db, table: "interviews", id: id, what: "Interview")
@@ -74,7 +67,7 @@ enum InterviewsRoutes {
             afterDate = String(parts[0]); afterId = i
         }
         let rows = try ctx.read { db in
-            _ = try ParticipantRecord.visible(db, ctx, participantId)
+            try ParticipantRecord.checkVisible(db, ctx, participantId)
             return try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM interviews WHERE participant_id = ? AND (date, id) > (?, ?) ORDER BY date, id LIMIT ?
                 """), arguments: [participantId, afterDate, afterId, page.limit + 1])

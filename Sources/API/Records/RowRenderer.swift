@@ -1,0 +1,124 @@
+import Foundation
+import GRDB
+
+/// A resource's JSON from a database row, by a table of its fields: each key is the column it
+/// comes from, with how the value is shown.
+///
+/// Why not `row["column"]`: GRDB finds a column by name by lower-casing every column name of
+/// the row, for every lookup, and decodes through generic code. For a participant (30 fields
+/// among 40 columns) that was a quarter of the instructions of `GET /v1/participants/{id}`
+/// (docs/PERFORMANCE.md). Here the columns' positions are found once per row layout
+/// (`ColumnPositions`) and each value is read by position as a `DatabaseValue`.
+///
+/// ```swift
+/// static let renderer = RowRenderer([("id", .id), ("date", .text), ("duration_minutes", .int)])
+/// let json = renderer.render(row)
+/// ```
+struct RowRenderer: Sendable {
+    enum Kind: Sendable {
+        /// Text, or null.
+        case text
+        /// An id column as the API's string id, or null.
+        case id
+        /// An integer, or null.
+        case int
+        /// 0/1 as a boolean, or null.
+        case flag
+        /// 0/1 as a boolean, false when null.
+        case flagOrFalse
+        /// A JSON array stored as text; `[]` when null or unreadable.
+        case jsonArray
+        /// Not a column: the value passed to `render(_:given:)`.
+        case given
+    }
+
+    let fields: [(key: String, kind: Kind)]
+    private let positions: ColumnPositions
+
+    init(_ fields: [(key: String, kind: Kind)]) {
+        self.fields = fields
+        self.positions = ColumnPositions(fields.map { $0.kind == .given ? "" : $0.key })
+    }
+
+    func render(_ row: Row, given: JSON = .null) -> JSON {
+        let values = positions.values(in: row)
+        var out: [(String, JSON)] = []
+        out.reserveCapacity(fields.count)
+        for (field, value) in zip(fields, values) {
+            out.append((field.key, Self.json(value, field.kind, given: given)))
+        }
+        return .object(out)
+    }
+
+    static func json(_ value: DatabaseValue, _ kind: Kind, given: JSON) -> JSON {
+        switch (kind, value.storage) {
+        case (.given, _): return given
+        case (.text, .string(let s)): return .string(s)
+        case (.id, .int64(let i)): return .string(String(i))
+        case (.int, .int64(let i)): return .int(Int(i))
+        case (.flag, .int64(let i)), (.flagOrFalse, .int64(let i)): return .bool(i != 0)
+        case (.flagOrFalse, _): return .bool(false)
+        case (.jsonArray, .string(let s)):
+            if case .array(let items)? = try? JSONParser.parse(Array(s.utf8)) { return .array(items) }
+            return .array([])
+        case (.jsonArray, _): return .array([])
+        default: return .null
+        }
+    }
+}
+
+/// The values of named columns in the rows given, read by position: the positions are found
+/// once per row layout (in practice once: a reader is fed by the same statements) and checked
+/// by name at each read, so a row of another layout is read right, only slower.
+final class ColumnPositions: @unchecked Sendable {
+    private let names: [String]
+    private let lock = NSLock()
+    /// The positions in the last layout seen, -1 for a name it lacks; nil before the first row.
+    private var positions: [Int]?
+
+    /// An empty name is never found (its value is null).
+    init(_ names: [String]) { self.names = names }
+
+    /// The value of each name in `row` (null where the row has no such column). Names compare
+    /// exactly first, then without case, as GRDB's lookup does; the leftmost column wins.
+    func values(in row: Row) -> [DatabaseValue] {
+        lock.lock()
+        let cached = positions
+        lock.unlock()
+        if let cached, let values = Self.read(row, names, at: cached, located: false) { return values }
+        let found = locate(in: row)
+        lock.lock()
+        positions = found
+        lock.unlock()
+        return Self.read(row, names, at: found, located: true) ?? names.map { _ in .null }
+    }
+
+    /// The values at `positions`, or nil when a name is not where it was (another layout). A
+    /// cached layout that lacked a name is not trusted (`located` false): the name could be
+    /// elsewhere in this row.
+    private static func read(_ row: Row, _ names: [String], at positions: [Int], located: Bool) -> [DatabaseValue]? {
+        var values: [DatabaseValue] = []
+        values.reserveCapacity(names.count)
+        for (name, position) in zip(names, positions) {
+            guard position >= 0 else {
+                guard name.isEmpty || located else { return nil }
+                values.append(.null)
+                continue
+            }
+            guard position < row.count else { return nil }
+            let (column, value) = row[row.index(row.startIndex, offsetBy: position)]
+            guard column == name else { return nil }
+            values.append(value)
+        }
+        return values
+    }
+
+    private func locate(in row: Row) -> [Int] {
+        let columns = Array(row.columnNames)
+        return names.map { name -> Int in
+            guard !name.isEmpty else { return -1 }
+            if let i = columns.firstIndex(of: name) { return i }
+            return columns.firstIndex { $0.lowercased() == name.lowercased() } ?? -1
+        }
+    }
+}
