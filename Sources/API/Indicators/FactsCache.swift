@@ -59,7 +59,7 @@ final class FactsCache: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         clock += 1
-        let now = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM indicator_changes") ?? 0
+        let now = try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(seq), 0) FROM indicator_changes")) ?? 0
         if var entry = entries[key], entry.seq <= now {
             if entry.seq == now {
                 entry.used = clock
@@ -106,9 +106,9 @@ final class FactsCache: @unchecked Sendable {
     /// journal no longer holds every entry since (bounded), an entry means every participant, or
     /// too many changed.
     private func changes(_ db: Database, since seq: Int64) throws -> [Int64]? {
-        guard let oldest = try Int64.fetchOne(db, sql: "SELECT min(seq) FROM indicator_changes"), oldest <= seq + 1 else { return nil }
+        guard let oldest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT min(seq) FROM indicator_changes")), oldest <= seq + 1 else { return nil }
         var ids = Set<Int64>()
-        let rows = try Row.fetchCursor(db, sql: "SELECT DISTINCT participant_id FROM indicator_changes WHERE seq > ?", arguments: [seq])
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT DISTINCT participant_id FROM indicator_changes WHERE seq > ?"), arguments: [seq])
         while let row = try rows.next() {
             guard let id = row[0] as Int64? else { return nil }
             ids.insert(id)

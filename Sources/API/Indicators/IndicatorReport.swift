@@ -36,10 +36,11 @@ struct IndicatorReport {
         if let only = scope.structureOnly { referentConditions.append("r.structure_id = ?"); referentArgs.append(only) }
         if let id = referentFilter { referentConditions.append("r.id = ?"); referentArgs.append(id) }
         if let id = structureFilter { referentConditions.append("r.structure_id = ?"); referentArgs.append(id) }
-        let referents = try Row.fetchAll(db, sql: """
+        // The conditions come from a few scope combinations: a bounded set of texts, each prepared once.
+        let referents = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT r.id, r.structure_id, r.first_name, r.last_name, r.fte, r.active, r.expected_entries_per_year
             FROM referents r WHERE \(referentConditions.joined(separator: " AND ")) ORDER BY r.id
-            """, arguments: StatementArguments(referentArgs)).map {
+            """), arguments: StatementArguments(referentArgs)).map {
             Referent(id: $0["id"], structureId: $0["structure_id"], name: "\($0["first_name"] as String) \($0["last_name"] as String)",
                      fte: $0["fte"], active: ($0["active"] as Int64) != 0, expectedPerYear: $0["expected_entries_per_year"])
         }
@@ -69,7 +70,7 @@ struct IndicatorReport {
         var byStructure: [JSON] = []
         if scope.referentOnly == nil {
             let structureIds = Array(Set(listed.map(\.structureId))).sorted()
-            let names = try Dictionary(Row.fetchAll(db, sql: "SELECT id, name FROM structures").map { ($0["id"] as Int64, $0["name"] as String) },
+            let names = try Dictionary(Row.fetchAll(db.cachedStatement(sql: "SELECT id, name FROM structures")).map { ($0["id"] as Int64, $0["name"] as String) },
                                        uniquingKeysWith: { a, _ in a })
             for s in structureIds {
                 let members = listed.filter { $0.structureId == s }
@@ -85,7 +86,7 @@ struct IndicatorReport {
         var operationSQL = "SELECT * FROM operations"
         var operationArgs: [DatabaseValueConvertible?] = []
         if let op = operationFilter { operationSQL += " WHERE id = ?"; operationArgs.append(op) }
-        for op in try Row.fetchAll(db, sql: operationSQL + " ORDER BY id", arguments: StatementArguments(operationArgs)) {
+        for op in try Row.fetchAll(db.cachedStatement(sql: operationSQL + " ORDER BY id"), arguments: StatementArguments(operationArgs)) {
             let id: Int64 = op["id"]
             let counts = sum { $0.operationId == id }
             let targets = Targets(positiveExit: Indicators.positiveExitTarget(operationTarget: op["positive_exit_target"], settings: settings),

@@ -126,7 +126,7 @@ struct CaseloadScope {
         }
         for key in ["scope_structure", "structure_id"] {
             if let id = arguments[key].flatMap({ $0 }).flatMap({ Int64.fromDatabaseValue($0.databaseValue) }) {
-                narrow(Set(try Int64.fetchAll(db, sql: "SELECT id FROM referents WHERE structure_id = ?", arguments: [id])))
+                narrow(Set(try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM referents WHERE structure_id = ?"), arguments: [id])))
             }
         }
         let operation = arguments["operation_id"].flatMap { $0 }.flatMap { Int64.fromDatabaseValue($0.databaseValue) }
@@ -144,7 +144,7 @@ struct CaseloadScope {
         let principal = ctx.policy.principal
         var referentStructure: Int64?
         if let referentId {
-            guard let s = try Int64.fetchOne(db, sql: "SELECT structure_id FROM referents WHERE id = ?", arguments: [referentId]) else {
+            guard let s = try Int64.fetchOne(db.cachedStatement(sql: "SELECT structure_id FROM referents WHERE id = ?"), arguments: [referentId]) else {
                 throw APIError.invalid("referent_id", "no referent has this id")
             }
             referentStructure = s
@@ -161,7 +161,7 @@ struct CaseloadScope {
             let own = principal.referentId ?? -1
             if let referentId, referentId != own { throw APIError.forbidden("A referent sees the indicators of their own caseload only.") }
             if let structureId {
-                let ownStructure = try Int64.fetchOne(db, sql: "SELECT structure_id FROM referents WHERE id = ?", arguments: [own])
+                let ownStructure = try Int64.fetchOne(db.cachedStatement(sql: "SELECT structure_id FROM referents WHERE id = ?"), arguments: [own])
                 if structureId != ownStructure { throw APIError.forbidden("A referent sees the indicators of their own caseload only.") }
             }
             scope.referentOnly = own
