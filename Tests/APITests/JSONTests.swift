@@ -1,4 +1,5 @@
 @testable import API
+import Foundation
 import PropertyBased
 import Testing
 
@@ -25,5 +26,23 @@ struct JSONTests {
             let parsed = try? JSONParser.parse(JSON.object([(s, .string(s))]).bytes)
             #expect(parsed == JSON.object([(s, .string(s))]))
         }
+    }
+}
+
+@Suite("Trimming input")
+struct TrimmingTests {
+    @Test("white space is trimmed at both ends as Foundation trims whitespacesAndNewlines, inner space kept")
+    func trimming() {
+        for s in ["  a b  ", "\t\n x \r\n", "\u{a0}\u{2003}y\u{3000}", "z", "", "   ", "\u{85}é\u{2028}", "a\u{200b}"] {
+            #expect(s.trimmingWhiteSpace() == s.trimmingCharacters(in: .whitespacesAndNewlines), "\(s.unicodeScalars.map { $0.value })")
+        }
+        // Every character of the Basic Multilingual Plane, alone and around a letter.
+        var differ: [UInt32] = []
+        for v in UInt32(0)...0xFFFF {
+            guard let c = Unicode.Scalar(v) else { continue }
+            let s = String(c) + "x" + String(c)
+            if s.trimmingWhiteSpace() != s.trimmingCharacters(in: .whitespacesAndNewlines) { differ.append(v) }
+        }
+        #expect(differ.isEmpty, "\(differ.prefix(10))")
     }
 }

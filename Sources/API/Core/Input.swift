@@ -29,7 +29,7 @@ public struct Input {
             return nil
         }
         guard let s = v.stringValue else { fail(key, "must be a string"); return nil }
-        let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = s.trimmingWhiteSpace()
         if !allowEmpty, trimmed.isEmpty { fail(key, required ? "is required and cannot be empty" : "cannot be empty (send null to clear)"); return nil }
         if s.count > maxLength { fail(key, "is longer than \(maxLength) characters"); return nil }
         return trimmed
@@ -155,5 +155,20 @@ public struct Input {
     public func finish() throws {
         let all = errors + unknownKeys.map { FieldError($0, "is not a known field") }
         if !all.isEmpty { throw APIError.invalid(all) }
+    }
+}
+
+extension String {
+    /// Without leading and trailing white space (Unicode's White_Space: spaces, tabs, newlines,
+    /// no-break and other spaces, and the zero-width space), as Foundation's
+    /// `trimmingCharacters(in: .whitespacesAndNewlines)` but without its NSString round trip;
+    /// a string with nothing to trim comes back as it is.
+    func trimmingWhiteSpace() -> String {
+        func isSpace(_ c: Unicode.Scalar) -> Bool { c.properties.isWhitespace || c.value == 0x200B }
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }) else { return "" }
+        guard let last = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
+        if first == scalars.startIndex && last == scalars.index(before: scalars.endIndex) { return self }
+        return String(scalars[first...last])
     }
 }

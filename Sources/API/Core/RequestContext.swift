@@ -61,7 +61,7 @@ public final class RequestContext {
     /// The JSON object of the body, strictly: 415 for another content type, 400 when malformed.
     public func input() throws -> Input {
         let type = (request.headers["Content-Type"] ?? "").lowercased()
-        let media = type.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        let media = type.split(separator: ";").first.map { String($0).trimmingWhiteSpace() } ?? ""
         guard media == "application/json" || media.hasSuffix("+json") else {
             throw APIError.unsupportedMediaType("application/json")
         }

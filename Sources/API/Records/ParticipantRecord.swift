@@ -10,14 +10,15 @@ enum ParticipantRecord {
     static let selectSQL = """
         SELECT p.*, r.structure_id AS structure_id FROM participants p JOIN referents r ON r.id = p.referent_id WHERE p.id = ?
         """
-    /// What the access rule reads, for routes that need nothing else of the participant.
+    /// What the access rule and the lifecycle read, for routes that need nothing else of the participant.
     static let accessSQL = """
-        SELECT p.referent_id, r.structure_id AS structure_id, p.merged_into FROM participants p JOIN referents r ON r.id = p.referent_id WHERE p.id = ?
+        SELECT p.referent_id, r.structure_id AS structure_id, p.merged_into, p.status, p.status_before_exit
+        FROM participants p JOIN referents r ON r.id = p.referent_id WHERE p.id = ?
         """
-    /// The columns the access rule, the ETag and the current exit read, in rows of `selectSQL`
-    /// and of `accessSQL` (one reader each, so each keeps its layout).
+    /// The columns the access rule, the ETag and the current exit read in rows of `selectSQL`,
+    /// and those of `accessSQL` (one reader per statement, so each keeps its layout).
     private static let keyColumns = ColumnPositions(["referent_id", "structure_id", "merged_into", "id", "version", "status"])
-    private static let accessColumns = ColumnPositions(["referent_id", "structure_id", "merged_into"])
+    private static let accessColumns = ColumnPositions(["referent_id", "structure_id", "merged_into", "status", "status_before_exit"])
 
     /// The participant if the caller may see it, else 404.
     static func visible(_ db: Database, _ ctx: RequestContext, _ id: Int64) throws -> Row {
@@ -31,10 +32,26 @@ enum ParticipantRecord {
     /// Throws unless the caller may see the participant (404 otherwise, 410 for a file merged
     /// into another), reading only what the rule needs.
     static func checkVisible(_ db: Database, _ ctx: RequestContext, _ id: Int64) throws {
+        _ = try access(db, ctx, id)
+    }
+
+    /// The referent and lifecycle state of a participant the caller may see and write to (an
+    /// auditor may not), for routes that record something on the file and need nothing else.
+    static func writableState(_ db: Database, _ ctx: RequestContext, _ id: Int64) throws -> (referentId: Int64, state: LifecycleState) {
+        let values = try access(db, ctx, id)
+        try ctx.policy.requireWrite()
+        let state = LifecycleState(status: String.fromDatabaseValue(values[3]).flatMap(ParticipantStatus.init(rawValue:)) ?? .candidate,
+                                   statusBeforeExit: String.fromDatabaseValue(values[4]).flatMap(ParticipantStatus.init(rawValue:)))
+        return (Int64.fromDatabaseValue(values[0]) ?? 0, state)
+    }
+
+    private static func access(_ db: Database, _ ctx: RequestContext, _ id: Int64) throws -> [DatabaseValue] {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: accessSQL), arguments: [id]) else {
             throw APIError.notFound("Participant \(id)")
         }
-        try checkAccess(accessColumns.values(in: row), ctx, id)
+        let values = accessColumns.values(in: row)
+        try checkAccess(values, ctx, id)
+        return values
     }
 
     /// `values`: referent, structure, merged into (then anything).

@@ -38,13 +38,13 @@ enum InterviewsRoutes {
         let signed = input.bool("attendance_signed") ?? false
         for e in Interviews.validate(date: date, durationMinutes: duration, summary: summary, today: ctx.today) { input.fail(e.field, e.message) }
         return try ctx.write { db in
-            let participant = try ParticipantRecord.writable(db, ctx, participantId)
+            let participant = try ParticipantRecord.writableState(db, ctx, participantId)
             try input.finish()
-            try PathwayRecording.checkOpen(ParticipantRecord.state(participant).status, recording: "An interview")
+            try PathwayRecording.checkOpen(participant.state.status, recording: "An interview")
             try db.cachedStatement(sql: """
                 INSERT INTO interviews (participant_id, referent_id, date, kind, duration_minutes, summary, attendance_signed, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [participantId, participant["referent_id"] as Int64, date?.description, kind?.rawValue, duration,
+                """).execute(arguments: [participantId, participant.referentId, date?.description, kind?.rawValue, duration,
                                  summary, signed ? 1 : 0, ctx.timestamp()])
             let id = db.lastInsertedRowID
             let row = try OwnedRecord.reload(db, table: "interviews", id: id, what: "Interview")
