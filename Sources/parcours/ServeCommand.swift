@@ -46,6 +46,9 @@ struct Serve: ParsableCommand {
         let (pool, applied) = try database.openMigrated(readers: max(2, http.workerThreads))
         for m in applied { logger.notice("applied migration", metadata: ["file": .string(m.fileName)]) }
 
+        // WAL checkpoints on a thread of their own instead of inside a request's commit.
+        let checkpointer = try Checkpointer(pool: pool)
+        try checkpointer.start()
         let env = AppEnvironment(pool: pool, settings: try Env.settings(), logger: logger)
         try printFirstAdminToken(pool: pool)
         let app = Application(env: env)
@@ -73,6 +76,7 @@ struct Serve: ParsableCommand {
                 logger.notice("shutting down", metadata: ["signal": .stringConvertible(sig)])
                 maintenance.stop()
                 server.shutdown(timeout: 10)
+                checkpointer.stop()
                 try? pool.close()
                 done.signal()
             }
