@@ -15,7 +15,7 @@ struct OpenDatabaseTests {
     }
 
     private let expected: [String: String] = [
-        "foreign_keys": "1", "journal_mode": "wal", "synchronous": "1", "temp_store": "2",
+        "foreign_keys": "1", "journal_mode": "wal", "synchronous": "2", "temp_store": "2",
         "busy_timeout": "2500", "cache_size": "-16384", "mmap_size": "0",
     ]
 

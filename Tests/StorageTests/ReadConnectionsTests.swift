@@ -20,7 +20,7 @@ struct ReadConnectionsTests {
             try ["foreign_keys", "journal_mode", "synchronous", "temp_store", "busy_timeout", "cache_size", "mmap_size"]
                 .map { try String.fetchOne(db, sql: "PRAGMA \($0)") ?? "" }
         }
-        #expect(values == ["1", "wal", "1", "2", "2500", "-16384", "0"])
+        #expect(values == ["1", "wal", "2", "2", "2500", "-16384", "0"])
         #expect(throws: DatabaseError.self) {
             try readers.read { db in try db.execute(sql: "INSERT INTO t VALUES (2)") }
         }

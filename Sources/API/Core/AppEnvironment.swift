@@ -10,6 +10,8 @@ public final class AppEnvironment: @unchecked Sendable {
     public let pool: DatabasePool
     /// The connections requests read through (`RequestContext.read`): as many as the pool's readers.
     public let readers: ReadConnections
+    /// Where requests write (`Application`, `RequestContext.write`): a savepoint each in group commits.
+    public let writes: GroupCommit
     public let settings: Settings
     public let clock: Clock
     public let tokens: TokenStore
@@ -25,8 +27,11 @@ public final class AppEnvironment: @unchecked Sendable {
                 maxJSONBody: Int = 1 << 20, maxDocumentBody: Int = 20 << 20) {
         self.pool = pool; self.settings = settings; self.clock = clock; self.logger = logger
         self.readers = ReadConnections(pool: pool, maxCount: pool.configuration.maximumReaderCount)
+        self.writes = GroupCommit(pool: pool)
         self.tokens = TokenStore(readers: readers)
         self.metrics = Metrics()
+        let writes = self.writes
+        metrics.writeGroups = { let s = writes.statistics; return (s.groups, s.writes) }
         self.maxJSONBody = maxJSONBody; self.maxDocumentBody = maxDocumentBody
     }
 }

@@ -78,8 +78,9 @@ public final class Application: HTTPResponder, @unchecked Sendable {
         return finish(head: request.head, route: route.pattern, start: start, response: response, requestId: requestId)
     }
 
-    /// Reads run as they are; every other method runs in exactly one write transaction, with the
-    /// idempotency check and record inside it.
+    /// Reads run as they are; every other method runs in exactly one write (a savepoint of a group
+    /// commit, `GroupCommit`), with the idempotency check and record inside it, and is answered
+    /// once it is committed.
     private func run(_ route: Router.Route, _ ctx: RequestContext) throws -> HTTPResponse {
         let method = ctx.request.method
         if method == "GET" || method == "HEAD" { return try route.handler(ctx) }
@@ -87,7 +88,7 @@ public final class Application: HTTPResponder, @unchecked Sendable {
         if let key, key.isEmpty || key.utf8.count > Idempotency.maxKeyLength {
             throw APIError.invalid("Idempotency-Key", "must be 1 to \(Idempotency.maxKeyLength) characters")
         }
-        let response = try env.pool.write { db -> HTTPResponse in
+        let response = try env.writes.write { db -> HTTPResponse in
             ctx.transaction = db
             defer { ctx.transaction = nil }
             guard let key, let tokenId = ctx.principal?.tokenId else { return try route.handler(ctx) }

@@ -13,6 +13,8 @@ public final class Metrics: @unchecked Sendable {
     private var latency: [String: Histogram] = [:]
     private var protocolErrors: [Int: Int] = [:]
     public var openConnections: () -> Int = { 0 }
+    /// Group commits and the writes they carried (`GroupCommit.statistics`).
+    public var writeGroups: () -> (groups: Int, writes: Int) = { (0, 0) }
 
     public init() {}
 
@@ -53,6 +55,9 @@ public final class Metrics: @unchecked Sendable {
         out += "# HELP parcours_http_protocol_errors_total Requests refused by the HTTP layer before routing, by status.\n# TYPE parcours_http_protocol_errors_total counter\n"
         for (s, v) in perr.sorted(by: { $0.key < $1.key }) { out += "parcours_http_protocol_errors_total{status=\"\(s)\"} \(v)\n" }
         out += "# HELP parcours_open_connections Connections open now.\n# TYPE parcours_open_connections gauge\nparcours_open_connections \(openConnections())\n"
+        let (groups, writes) = writeGroups()
+        out += "# HELP parcours_write_groups_total Commits of the writes of requests (each commit carries one or more writes).\n# TYPE parcours_write_groups_total counter\nparcours_write_groups_total \(groups)\n"
+        out += "# HELP parcours_writes_total Writes of requests committed or refused in those groups.\n# TYPE parcours_writes_total counter\nparcours_writes_total \(writes)\n"
         return out
     }
 

@@ -40,7 +40,7 @@ public final class RequestContext {
     /// The request's write transaction (opened by the application around every non-GET request).
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
         if let transaction { return try body(transaction) }
-        return try app.pool.write { db in
+        return try app.writes.write { db in
             transaction = db
             defer { transaction = nil }
             return try body(db)

@@ -14,8 +14,10 @@ let connectionCacheKiB = 16_384
 /// Pragmas set on every connection (writer and readers):
 /// - `foreign_keys = ON`: SQLite ships with them off;
 /// - `busy_timeout`: wait for another process' lock instead of failing at once;
-/// - `synchronous = NORMAL`: in WAL mode, durable except for the last transactions on power
-///   loss, and never corrupt; much faster than FULL;
+/// - `synchronous = FULL`: every commit is on disk before it is acknowledged (the WAL is
+///   synced at each commit), so a power loss or a kernel crash loses no answered write; with
+///   `NORMAL` the last commits before such a crash could vanish. The server gathers the writes
+///   waiting at the same moment into one commit (`GroupCommit`) so that they share the sync;
 /// - `temp_store = MEMORY`: sorts and temporary tables stay off disk;
 /// - `cache_size`: each connection's page cache;
 /// - `mmap_size = 0`: no memory-mapped reads. In WAL mode a reader that finds the database
@@ -43,12 +45,15 @@ public func openDatabase(_ config: StorageConfiguration) throws -> DatabasePool 
         try db.execute(sql: """
             PRAGMA foreign_keys = ON;
             PRAGMA busy_timeout = \(busyMilliseconds);
-            PRAGMA synchronous = NORMAL;
+            PRAGMA synchronous = FULL;
             PRAGMA temp_store = MEMORY;
             PRAGMA cache_size = -\(connectionCacheKiB);
             PRAGMA mmap_size = 0;
             """)
     }
-    // DatabasePool switches the file to WAL (journal_mode = WAL) when it opens it.
-    return try DatabasePool(path: config.path, configuration: configuration)
+    // DatabasePool switches the file to WAL (journal_mode = WAL) when it opens it, and then sets
+    // its writer to `synchronous = NORMAL`. The writer is the connection that commits: FULL again.
+    let pool = try DatabasePool(path: config.path, configuration: configuration)
+    try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+    return pool
 }

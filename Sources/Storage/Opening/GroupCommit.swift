@@ -1,0 +1,164 @@
+import Foundation
+import GRDB
+
+/// The server's writes, committed in groups: each write runs in a savepoint of its own inside a
+/// transaction shared with the writes waiting at the same moment, and is answered once that
+/// transaction is on disk.
+///
+/// Why: every commit is synced to disk before it is acknowledged (`synchronous = FULL`), and a
+/// sync costs as much as the write itself. Writes arriving while one is committing wait for the
+/// writer anyway; gathered, they share one `BEGIN`, one `COMMIT` and one sync.
+///
+/// What each write keeps:
+/// - **its own atomicity**: an error thrown by a write rolls back its savepoint, and only it;
+///   the others of the group commit;
+/// - **order**: writes run one after another in arrival order, each seeing the ones before it,
+///   as if each had committed alone;
+/// - **no early answer**: `write` returns (or throws) only after the group's `COMMIT`. If the
+///   commit fails, or SQLite rolls the whole transaction back (an I/O error, a full disk),
+///   every write of the group fails with that error and none of them is kept.
+///
+/// Leadership: the caller that finds no group running runs one with whatever is waiting (up to
+/// `maxGroup` writes), then hands the next group to the oldest waiting caller and returns, so no
+/// caller runs other people's writes for longer than one group.
+///
+/// ```swift
+/// let writes = GroupCommit(pool: pool)
+/// let id = try writes.write { db -> Int64 in
+///     try db.execute(sql: "INSERT INTO structures (name) VALUES (?)", arguments: ["Mission locale"])
+///     return db.lastInsertedRowID
+/// }
+/// ```
+public final class GroupCommit: @unchecked Sendable {
+    private let pool: DatabasePool
+    private let maxGroup: Int
+    private let condition = NSCondition()
+    /// Under `condition`.
+    private var waiting: [Ticket] = []
+    private var running = false
+    private var stats = Stats()
+
+    /// Groups committed and writes in them, for the tests and the metrics.
+    public struct Stats: Sendable, Equatable {
+        public var groups = 0
+        public var writes = 0
+        public var largest = 0
+    }
+
+    public init(pool: DatabasePool, maxGroup: Int = 64) {
+        self.pool = pool
+        self.maxGroup = max(1, maxGroup)
+    }
+
+    /// Writes waiting for a group (for the tests).
+    var waitingCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return waiting.count
+    }
+
+    public var statistics: Stats {
+        condition.lock()
+        defer { condition.unlock() }
+        return stats
+    }
+
+    /// Runs `body` in a savepoint of the next group transaction and returns its value once that
+    /// transaction has committed.
+    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try withoutActuallyEscaping(body) { body in
+            var value: T?
+            let ticket = Ticket { db in value = try body(db) }
+            condition.lock()
+            waiting.append(ticket)
+            var lead = !running
+            if lead { running = true }
+            while !lead && ticket.outcome == nil {
+                condition.wait()
+                if ticket.mustLead { lead = true }
+            }
+            condition.unlock()
+            if lead { runGroups() }
+            // The ticket's outcome is set by whoever ran its group (this caller or another).
+            condition.lock()
+            let outcome = ticket.outcome
+            condition.unlock()
+            switch outcome {
+            case .failure(let error)?: throw error
+            case .success?:
+                guard let value else { throw GroupCommitError.lost }
+                return value
+            case nil: throw GroupCommitError.lost
+            }
+        }
+    }
+
+    /// Runs the waiting writes as one group, then hands over the next group if any.
+    private func runGroups() {
+        condition.lock()
+        let group = Array(waiting.prefix(maxGroup))
+        waiting.removeFirst(group.count)
+        condition.unlock()
+
+        let outcomes = commit(group)
+
+        condition.lock()
+        stats.groups += 1
+        stats.writes += group.count
+        stats.largest = max(stats.largest, group.count)
+        for (ticket, outcome) in zip(group, outcomes) {
+            ticket.outcome = outcome
+            // The body borrows its caller's closure (`withoutActuallyEscaping`): let go of it
+            // before the caller may return.
+            ticket.body = nil
+        }
+        if let next = waiting.first {
+            next.mustLead = true
+        } else {
+            running = false
+        }
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// One transaction, a savepoint per write; the outcome of each once the transaction is over.
+    private func commit(_ group: [Ticket]) -> [Result<Void, Error>] {
+        var outcomes: [Result<Void, Error>] = []
+        do {
+            try pool.write { db in
+                for ticket in group {
+                    do {
+                        try db.inSavepoint {
+                            try ticket.body?(db)
+                            return .commit
+                        }
+                        outcomes.append(.success(()))
+                    } catch {
+                        // SQLite ends the whole transaction on some errors (I/O, full disk): the
+                        // writes before this one are gone with it, so the group fails as a whole.
+                        guard db.isInsideTransaction else { throw error }
+                        outcomes.append(.failure(error))
+                    }
+                }
+            }
+            return outcomes
+        } catch {
+            return group.map { _ in .failure(error) }
+        }
+    }
+
+    private final class Ticket {
+        /// Cleared under the lock once the group is over.
+        var body: ((Database) throws -> Void)?
+        /// Set under the group commit's lock.
+        var outcome: Result<Void, Error>?
+        var mustLead = false
+        init(_ body: @escaping (Database) throws -> Void) { self.body = body }
+    }
+}
+
+/// A write whose outcome was never set: a bug, never expected.
+enum GroupCommitError: Error, CustomStringConvertible {
+    case lost
+    var description: String { "the group commit lost the outcome of a write" }
+}
