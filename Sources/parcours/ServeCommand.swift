@@ -43,7 +43,9 @@ struct Serve: ParsableCommand {
         if let v = try Env.int("PARCOURS_MAX_CONNECTIONS") { http.maxConnections = v }
 
         let started = DispatchTime.now().uptimeNanoseconds
-        let (pool, applied) = try database.openMigrated(readers: max(2, http.workerThreads))
+        // A reader per worker, and more for the indicators' full computation, which reads on one
+        // connection per core at once (AppEnvironment.parallelism).
+        let (pool, applied) = try database.openMigrated(readers: http.workerThreads + ProcessInfo.processInfo.activeProcessorCount)
         for m in applied { logger.notice("applied migration", metadata: ["file": .string(m.fileName)]) }
 
         // WAL checkpoints on a thread of their own instead of inside a request's commit.
@@ -115,7 +117,8 @@ struct Serve: ParsableCommand {
 final class Maintenance: @unchecked Sendable {
     private let env: AppEnvironment
     private let timer: DispatchSourceTimer
-    /// Every 5 minutes: the default period's indicators, so the first call of a day finds them.
+    /// Every minute: the default period's indicators, so the first call of a day finds them (a
+    /// minute without a change costs one query; after midnight the new day's period is computed).
     private let indicatorsTimer: DispatchSourceTimer
     private let purgeDaily = Env.string("PARCOURS_PURGE_DAILY") == "1"
     /// Touched only on the timer's serial queue.
@@ -128,7 +131,7 @@ final class Maintenance: @unchecked Sendable {
     }
 
     func start() {
-        indicatorsTimer.schedule(deadline: .now() + 300, repeating: 300)
+        indicatorsTimer.schedule(deadline: .now() + 60, repeating: 60)
         indicatorsTimer.setEventHandler { [env] in
             do { try Housekeeping.refreshIndicators(env) } catch {
                 env.logger.warning("indicators refresh failed", metadata: ["error": .string(String(describing: error))])

@@ -162,14 +162,64 @@ struct FactsCacheTests {
         try Housekeeping.refreshIndicators(env)
         #expect(env.factsCache.isEmpty, "an idle server keeps its memory")
         #expect(t.get("/v1/indicators").status == 200)
-        #expect(env.factsCache.lastOutcome == "full")
+        #expect(env.factsCache.primes == 1, "the first call computes its period (in shares)")
         t.setToday("2026-07-01")
         try Housekeeping.refreshIndicators(env)
-        #expect(env.factsCache.lastOutcome == "full")
+        #expect(env.factsCache.primes == 2, "the refresh computes the new day's period")
         let first = t.get("/v1/indicators")
         #expect(first.status == 200)
-        #expect(env.factsCache.lastOutcome == "hit", "the first call of the day finds its figures computed")
+        #expect(env.factsCache.primes == 2 && env.factsCache.lastOutcome == "hit", "the first call of the day finds its figures computed")
         #expect(first.json["period"]?["to"] == "2026-07-01")
+    }
+
+    @Test("shares of the participants (id modulo the number of shares) together are exactly the whole")
+    func sharesAddUp() throws {
+        let t = try TestApp(today: "2026-06-30")
+        _ = Self.dataset(t)
+        let query = IndicatorQuery(period: IndicatorPeriod(from: Day("2026-01-01")!, to: Day("2026-06-30")!), scope: .wholeProgramme,
+                                   settings: Settings(), detail: false)
+        try t.pool.read { db in
+            let whole = try query.contributions(db, query.arguments, only: nil)
+            for count in [2, 3] {
+                var union: [Int64: Contribution] = [:]
+                for i in 0..<count {
+                    let share = try query.contributions(db, query.arguments, only: nil, part: (i, count))
+                    #expect(share.keys.allSatisfy { $0 % Int64(count) == Int64(i) })
+                    union.merge(share) { a, _ in Issue.record("participant in two shares"); return a }
+                }
+                #expect(union == whole, "\(count) shares")
+            }
+            #expect(whole.count > 4)
+        }
+    }
+
+    @Test("shares computed at different moments, with writes between, give the exact answer once brought forward")
+    func primedAcrossWrites() throws {
+        let t = try TestApp(today: "2026-06-30")
+        let data = Self.dataset(t)
+        let period = IndicatorPeriod(from: Day("2026-01-01")!, to: Day("2026-06-30")!)
+        let cache = FactsCache()
+        let query = IndicatorQuery(period: period, scope: .wholeProgramme, settings: Settings(), detail: false, cache: cache)
+        let (_, args, key) = query.wholeProgramme
+        func share(_ i: Int) throws -> (seq: Int64, facts: [Int64: Contribution]) {
+            try t.pool.read { db in (try FactsCache.position(db), try query.contributions(db, args, only: nil, part: (i, 2))) }
+        }
+        // Share 0 before the writes (one to a participant of each share), share 1 after them.
+        let first = try share(0)
+        let ids = data.participants.map(\.id)
+        for p in [ids.first { $0 % 2 == 0 }!, ids.first { $0 % 2 == 1 }!] { data.interview(p, "2026-05-12"); data.interview(p, "2026-05-13") }
+        let second = try share(1)
+        #expect(first.seq < second.seq)
+        try cache.prime(key: key, parts: 2) { $0 == 0 ? first : second }
+        #expect(cache.primes == 1)
+        let (cached, fresh) = try t.pool.read { db in
+            (try query.run(db), try IndicatorQuery(period: period, scope: .wholeProgramme, settings: Settings(), detail: false).run(db))
+        }
+        #expect(cache.lastOutcome == "updated")
+        #expect(Self.summary(cached) == Self.summary(fresh))
+        // A kept period is not computed again.
+        try cache.prime(key: key, parts: 2) { _ in Issue.record("computed again"); return first }
+        #expect(cache.primes == 1)
     }
 
     @Test("the journal is bounded and a cache older than its oldest entry computes everything again")

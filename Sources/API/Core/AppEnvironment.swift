@@ -1,3 +1,4 @@
+import Foundation
 import Domain
 import GRDB
 import Logging
@@ -18,6 +19,8 @@ public final class AppEnvironment: @unchecked Sendable {
     public let metrics: Metrics
     /// The whole PLIE's pathway facts between indicator calls (API/Indicators/FactsCache.swift).
     let factsCache = FactsCache()
+    /// Connections a long computation may read on at once (a full indicators computation): the cores.
+    let parallelism = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
     public let logger: Logger
     /// Largest JSON body (1 MiB) and largest document (20 MiB).
     public let maxJSONBody: Int

@@ -15,6 +15,9 @@ public enum Housekeeping {
         guard !env.factsCache.isEmpty else { return }
         let query = IndicatorQuery(period: IndicatorPeriod.yearToDate(today: env.clock.today), scope: .wholeProgramme,
                                    settings: env.settings, detail: false, cache: env.factsCache)
-        _ = try env.factsCache.serialized { try env.pool.read { db in try query.run(db) } }
+        _ = try env.factsCache.serialized {
+            try query.primeCache(env.readers, parts: env.parallelism)
+            return try env.readers.read { db in try query.run(db) }
+        }
     }
 }

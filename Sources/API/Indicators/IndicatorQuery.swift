@@ -1,4 +1,5 @@
 import Domain
+import Storage
 import GRDB
 
 /// The SQL of `GET /v1/indicators`: seven statements, each answering one row per participant
@@ -21,7 +22,8 @@ struct IndicatorQuery {
     /// The whole PLIE's contributions kept between calls (nil: always computed).
     var cache: FactsCache? = nil
 
-    func run(_ db: Database) throws -> [IndicatorCell: IndicatorCounts] {
+    /// The statements' arguments: the scope's, the period's and the settings'.
+    var arguments: [String: DatabaseValueConvertible?] {
         var args = scope.arguments  // named: a fragment may name a day several times
         args["from"] = period.from.description
         args["to"] = period.to.description
@@ -30,15 +32,40 @@ struct IndicatorQuery {
         let whole = period.wholeMonthNumbers
         args["first_month"] = whole.first
         args["last_month"] = whole.last
+        return args
+    }
 
+    /// The whole PLIE's query for the same period and settings, its arguments, and the cache's
+    /// key for them. The scope's arguments are left out of the key: every other argument is a
+    /// function of the period and the settings.
+    var wholeProgramme: (query: IndicatorQuery, arguments: [String: DatabaseValueConvertible?], key: String) {
+        let wholeArgs = arguments.filter { scope.arguments[$0.key] == nil }
+        let key = wholeArgs.keys.sorted().map { k in "\(k)=\(wholeArgs[k].flatMap { $0 }.map { String(describing: $0.databaseValue) } ?? "nil")" }
+            .joined(separator: ";")
+        return (IndicatorQuery(period: period, scope: .wholeProgramme, settings: settings, detail: false), wholeArgs, key)
+    }
+
+    /// Before a read transaction that will ask the cache: when the whole PLIE's figures for this
+    /// period and settings are not kept, computes them on `parts` connections at once, each for
+    /// a share of the participants (`FactsCache.prime`). A no-op without a cache, or with detail.
+    func primeCache(_ readers: ReadConnections, parts: Int) throws {
+        guard let cache, !detail else { return }
+        let (query, args, key) = wholeProgramme
+        try cache.prime(key: key, parts: parts) { part in
+            try readers.read { db in
+                // The share fills this connection's page cache; the next write would empty it anyway.
+                defer { try? db.execute(sql: "PRAGMA shrink_memory") }
+                return (try FactsCache.position(db), try query.contributions(db, args, only: nil, part: (part, parts)))
+            }
+        }
+    }
+
+    func run(_ db: Database) throws -> [IndicatorCell: IndicatorCounts] {
+        let args = arguments
         if let cache, !detail {
             // The whole PLIE's cells, kept between calls; a referent's, a structure's or an operation's
-            // figures are some of those cells. The scope's arguments are left out of the key: every
-            // other argument is a function of the period and the settings.
-            let wholeQuery = IndicatorQuery(period: period, scope: .wholeProgramme, settings: settings, detail: false)
-            let wholeArgs = args.filter { scope.arguments[$0.key] == nil }
-            let key = wholeArgs.keys.sorted().map { k in "\(k)=\(wholeArgs[k].flatMap { $0 }.map { String(describing: $0.databaseValue) } ?? "nil")" }
-                .joined(separator: ";")
+            // figures are some of those cells.
+            let (wholeQuery, wholeArgs, key) = wholeProgramme
             let cells = try cache.cells(db, key: key, compute: { try wholeQuery.contributions(db, wholeArgs, only: $0) })
             guard scope.narrowsParticipants else { return cells }
             let keep = try scope.cellFilter(db)
@@ -52,13 +79,21 @@ struct IndicatorQuery {
     }
 
     /// Each participant's contribution to the figures, within the scope, or for the participants
-    /// `only` names (the cache's update).
-    func contributions(_ db: Database, _ args: [String: DatabaseValueConvertible?], only: [Int64]?) throws -> [Int64: Contribution] {
+    /// `only` names (the cache's update), or for one `part` of `count` (participants whose id is
+    /// `part` modulo `count`: shares computed at once on several connections).
+    func contributions(_ db: Database, _ args: [String: DatabaseValueConvertible?], only: [Int64]?,
+                       part: (index: Int, count: Int)? = nil) throws -> [Int64: Contribution] {
         var arguments = args
         var restriction = ""
         if let only {
             arguments["only"] = "[" + only.map(String.init).joined(separator: ",") + "]"
             restriction = "AND p.id IN (SELECT value FROM json_each(:only))"
+        }
+        var share = ""
+        if let part, part.count > 1 {
+            arguments["part"] = part.index
+            arguments["parts"] = part.count
+            share = "AND %@ % :parts = :part"
         }
         let statementArguments = StatementArguments(arguments)
         var out: [Int64: Contribution] = [:]
@@ -72,7 +107,11 @@ struct IndicatorQuery {
             }
         }
         let scoped = PathwaySQL.ownerOf("x")
-        let filter = "\(scope.sql) \(restriction)"
+        /// The scope and the restriction, and the share on the column that drives the statement
+        /// (tested as each of its rows is read, before any join).
+        func filter(_ driving: String) -> String {
+            "\(scope.sql) \(restriction) \(share.replacingOccurrences(of: "%@", with: driving))"
+        }
 
         // Validated exits dated in the period. Pathway days from the exit's recorded entry, else the
         // participant's entry when it precedes the exit (the same pathway).
@@ -81,7 +120,7 @@ struct IndicatorQuery {
                    julianday(x.date) - julianday(coalesce(x.entry_date, CASE WHEN p.entry_date <= x.date THEN p.entry_date END)) AS d,
                    (p.entry_date IS NULL OR p.entry_date > :to) AS outside
             FROM exits x \(scoped)
-            WHERE x.status = 'validated' AND x.date BETWEEN :from AND :to AND \(filter)
+            WHERE x.status = 'validated' AND x.date BETWEEN :from AND :to AND \(filter("x.participant_id"))
             """) { row, c in
             let slot = Contribution.categories.firstIndex(of: ExitCategory(rawValue: row[3]) ?? .other) ?? 2
             c.exits[slot] += 1
@@ -93,7 +132,7 @@ struct IndicatorQuery {
         // Entries: contracts signed in the period.
         try each("""
             SELECT p.id, p.referent_id, p.operation_id FROM contracts x \(scoped)
-            WHERE x.signed_on BETWEEN :from AND :to AND \(filter)
+            WHERE x.signed_on BETWEEN :from AND :to AND \(filter("x.participant_id"))
             """) { _, c in c.entries += 1 }
 
         // The pathway facts, once per participant in pathway at some day of the period. For the whole
@@ -113,7 +152,7 @@ struct IndicatorQuery {
                        max(\(PathwaySQL.firstWholeMonth(entry: "cp.entry_date")), :first_month) AS fm,
                        CASE WHEN cp.exit_date IS NULL THEN :last_month ELSE min(\(PathwaySQL.lastWholeMonth(exit: "cp.exit_date")), :last_month) END AS lm
                 FROM \(pathways) JOIN \(PathwaySQL.facts) p ON p.id = cp.participant_id \(joinReferent)
-                WHERE \(PathwaySQL.overlapsPeriod) AND \(filter))
+                WHERE \(PathwaySQL.overlapsPeriod) AND \(filter("cp.participant_id")))
             SELECT p.id, p.referent_id, p.operation_id, p.on_to, max(0, p.lm - p.fm + 1) AS months,
                    CASE WHEN p.lm < p.fm THEN 0 WHEN p.minimum <= 0 THEN p.lm - p.fm + 1
                         ELSE (SELECT count(*) FROM interview_months im
@@ -135,7 +174,7 @@ struct IndicatorQuery {
             FROM follow_ups f JOIN current_pathways cp ON cp.participant_id = f.participant_id
                  \(PathwaySQL.ownerOf("f"))
             WHERE f.ends_on > :to AND \(PathwaySQL.followUpInProgress(on: ":to"))
-              AND cp.entry_date <= :to AND (cp.exit_date IS NULL OR cp.exit_date >= :to) AND \(filter)
+              AND cp.entry_date <= :to AND (cp.exit_date IS NULL OR cp.exit_date >= :to) AND \(filter("f.participant_id"))
             """) { row, c in
             c.followUpsInProgress += 1
             if row[3] as Bool { c.overdueContacts += 1 }
@@ -145,19 +184,19 @@ struct IndicatorQuery {
         try each("""
             SELECT p.id, p.referent_id, p.operation_id
             FROM follow_ups f \(PathwaySQL.ownerOf("f"))
-            WHERE f.ends_on BETWEEN :from AND :to AND \(PathwaySQL.followUpCompleted(by: ":to")) AND \(filter)
+            WHERE f.ends_on BETWEEN :from AND :to AND \(PathwaySQL.followUpCompleted(by: ":to")) AND \(filter("f.participant_id"))
             """) { _, c in c.followUpsCompleted += 1 }
 
         // Contracts still unsigned after the delay.
         try each("""
             SELECT p.id, p.referent_id, p.operation_id FROM participants p JOIN referents r ON r.id = p.referent_id
-            WHERE \(PathwaySQL.contractLate) AND \(filter)
+            WHERE \(PathwaySQL.contractLate) AND \(filter("p.id"))
             """) { _, c in c.contractLate = true }
 
         // Positionings without result after the delay.
         try each("""
             SELECT p.id, p.referent_id, p.operation_id FROM positionings x \(scoped)
-            WHERE \(PathwaySQL.positioningPending) AND \(filter)
+            WHERE \(PathwaySQL.positioningPending) AND \(filter("x.participant_id"))
             """) { _, c in c.pendingPositionings += 1 }
         return out
     }

@@ -65,13 +65,20 @@ enum IndicatorsRoutes {
 
         // Without ids the answer comes from the cache, whose callers take turns (FactsCache.serialized).
         let turn: (() throws -> HTTPResponse) throws -> HTTPResponse = detail ? { try $0() } : { try ctx.app.factsCache.serialized($0) }
-        return try turn { try ctx.read { db in
-            let scope = try CaseloadScope.of(ctx, db, referentId: referentId, structureId: structureId, operationId: operationId)
-            let report = IndicatorReport(period: period, scope: scope, settings: ctx.settings, detail: detail,
-                                         operationFilter: operationId, structureFilter: structureId, referentFilter: referentId,
-                                         cache: ctx.app.factsCache)
-            return ctx.json(200, try report.build(db))
-        } }
+        return try turn {
+            // A period not kept yet is computed on several connections at once, before this read.
+            if !detail {
+                try IndicatorQuery(period: period, scope: .wholeProgramme, settings: ctx.settings, detail: false, cache: ctx.app.factsCache)
+                    .primeCache(ctx.app.readers, parts: ctx.app.parallelism)
+            }
+            return try ctx.read { db in
+                let scope = try CaseloadScope.of(ctx, db, referentId: referentId, structureId: structureId, operationId: operationId)
+                let report = IndicatorReport(period: period, scope: scope, settings: ctx.settings, detail: detail,
+                                             operationFilter: operationId, structureFilter: structureId, referentFilter: referentId,
+                                             cache: ctx.app.factsCache)
+                return ctx.json(200, try report.build(db))
+            }
+        }
     }
 }
 
