@@ -11,7 +11,7 @@ struct ReadConnectionsTests {
         return pool
     }
 
-    @Test("a read connection runs with the pool's pragmas and cannot write")
+    @Test("a read connection runs with the pool's pragmas (a smaller page cache) and cannot write")
     func pragmasAndReadOnly() throws {
         let folder = try TemporaryFolder()
         let pool = try database(folder)
@@ -20,7 +20,7 @@ struct ReadConnectionsTests {
             try ["foreign_keys", "journal_mode", "synchronous", "temp_store", "busy_timeout", "cache_size", "mmap_size"]
                 .map { try String.fetchOne(db, sql: "PRAGMA \($0)") ?? "" }
         }
-        #expect(values == ["1", "wal", "2", "2", "2500", "-16384", "0"])
+        #expect(values == ["1", "wal", "2", "2", "2500", "-4096", "0"])
         #expect(throws: DatabaseError.self) {
             try readers.read { db in try db.execute(sql: "INSERT INTO t VALUES (2)") }
         }

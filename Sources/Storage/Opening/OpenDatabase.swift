@@ -3,6 +3,8 @@ import GRDB
 
 /// Page cache per connection, in KiB (negative `cache_size` means KiB in SQLite).
 let connectionCacheKiB = 16_384
+/// Page cache of each of the request readers (`ReadConnections`).
+let readerCacheKiB = 4_096
 
 /// Opens (creating if needed) the database described by `config` as a WAL ``DatabasePool``.
 ///

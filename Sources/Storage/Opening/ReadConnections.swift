@@ -32,6 +32,10 @@ public final class ReadConnections: @unchecked Sendable {
         var configuration = pool.configuration
         configuration.readonly = true
         configuration.label = "parcours.reader"
+        // A smaller page cache than the writer's: in WAL mode a reader empties its cache whenever
+        // the database changed since its last read, so with writes every few requests a large one
+        // mostly holds pages it will throw away, in as many copies as there are readers.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -\(readerCacheKiB)") }
         self.path = pool.path
         self.configuration = configuration
         self.maxCount = max(1, maxCount)
