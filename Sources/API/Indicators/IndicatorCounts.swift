@@ -43,17 +43,17 @@ struct IndicatorCounts {
         positiveExits += sign * Int(c.exits[0]); administrativeExits += sign * Int(c.exits[1]); otherExits += sign * Int(c.exits[2])
         for (slot, category) in Contribution.categories.enumerated() where c.pathwayExits[slot] > 0 {
             let cur = pathwayDays[category] ?? (0, 0)
-            pathwayDays[category] = (cur.sum + Double(sign) * c.pathwayDays[slot], cur.count + sign * Int(c.pathwayExits[slot]))
+            pathwayDays[category] = (cur.sum + Double(sign) * Double(c.pathwayDays[slot]), cur.count + sign * Int(c.pathwayExits[slot]))
         }
-        entries += sign * c.entries
+        entries += sign * Int(c.entries)
         followed += (c.inPathway || c.exitedEarlierPathway) ? sign : 0
         caseload += c.onTo ? sign : 0
-        complianceMonths += sign * c.months; compliantMonths += sign * c.compliant
+        complianceMonths += sign * Int(c.months); compliantMonths += sign * Int(c.compliant)
         gaps += c.gap ? sign : 0
-        followUpsInProgress += sign * c.followUpsInProgress; overdueContacts += sign * c.overdueContacts
-        followUpsCompleted += sign * c.followUpsCompleted
+        followUpsInProgress += sign * Int(c.followUpsInProgress); overdueContacts += sign * Int(c.overdueContacts)
+        followUpsCompleted += sign * Int(c.followUpsCompleted)
         contractDelays += c.contractLate ? sign : 0
-        pendingPositionings += sign * c.pendingPositionings
+        pendingPositionings += sign * Int(c.pendingPositionings)
         guard detail else { return }
         func note(_ name: String, _ condition: Bool) { if condition { ids[name, default: []].insert(participant) } }
         note("exits", c.exits.wrappedSum() > 0)
@@ -88,26 +88,28 @@ struct Contribution: Equatable {
     /// The slots of `exits`, `pathwayDays` and `pathwayExits`.
     static let categories: [ExitCategory] = [.positive, .administrative, .other]
 
+    // Kept for every participant of a period (tens of thousands, two periods): 32-bit counts and
+    // whole days, about half the size of 64-bit fields and a Double per day sum.
     let cell: IndicatorCell
-    /// Validated exits in the period, by category slot; pathway days and exits with a known entry.
-    /// (SIMD: stored inline, no allocation per participant.)
+    /// Validated exits in the period, by category slot; pathway days (whole days between two
+    /// dates) and exits with a known entry. (SIMD: stored inline, no allocation per participant.)
     var exits = SIMD3<Int32>(repeating: 0)
-    var pathwayDays = SIMD3<Double>(repeating: 0)
+    var pathwayDays = SIMD3<Int32>(repeating: 0)
     var pathwayExits = SIMD3<Int32>(repeating: 0)
     /// An exit in the period from an earlier pathway (re-entered after `to`): still followed.
     var exitedEarlierPathway = false
-    var entries = 0
+    var entries: Int32 = 0
     /// In pathway at some day of the period, and on its last day.
     var inPathway = false
     var onTo = false
     /// Calendar months wholly in pathway and in the period, and those with the minimum of interviews.
-    var months = 0
-    var compliant = 0
+    var months: Int32 = 0
+    var compliant: Int32 = 0
     /// A gap on the period's last day (DOMAIN.md rule 4).
     var gap = false
-    var followUpsInProgress = 0, overdueContacts = 0, followUpsCompleted = 0
+    var followUpsInProgress: Int32 = 0, overdueContacts: Int32 = 0, followUpsCompleted: Int32 = 0
     var contractLate = false
-    var pendingPositionings = 0
+    var pendingPositionings: Int32 = 0
 
     init(cell: IndicatorCell) { self.cell = cell }
 }

@@ -124,7 +124,8 @@ struct IndicatorQuery {
             """) { row, c in
             let slot = Contribution.categories.firstIndex(of: ExitCategory(rawValue: row[3]) ?? .other) ?? 2
             c.exits[slot] += 1
-            if let days = row[4] as Double? { c.pathwayDays[slot] += days; c.pathwayExits[slot] += 1 }
+            // Whole days: the difference of two dates' julian days.
+            if let days = row[4] as Double? { c.pathwayDays[slot] += Int32(days.rounded()); c.pathwayExits[slot] += 1 }
             // Exited in the period from an earlier pathway (re-entered since, after `to`): still followed.
             if row[5] as Bool { c.exitedEarlierPathway = true }
         }

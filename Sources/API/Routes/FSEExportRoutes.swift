@@ -21,10 +21,10 @@ enum FSEExportRoutes {
             guard exists else { throw APIError.invalid("operation_id", "no operation has this id") }
         }
         // The body is produced after this handler returns: capture values, not the context.
-        let pool = ctx.app.pool
+        let readers = ctx.app.readers
         let filename = "fse-\(period.from)-\(period.to).\(format.rawValue)"
         return Download.streamed(contentType: format.contentType, filename: filename) { sink in
-            try pool.read { db in
+            try readers.read { db in
                 let writer = format.writer(sheetName: "FSE", sink: sink)
                 try writer.begin(columns: FSEExportRow.columns)
                 let rows = try FSEExportQuery.cursor(db, from: period.from, to: period.to, operationId: operationId)
