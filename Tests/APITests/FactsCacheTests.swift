@@ -19,7 +19,7 @@ struct FactsCacheTests {
         var out: [String: [Double]] = [:]
         for (cell, c) in cells {
             var days: [Double] = []
-            for category in ExitCategory.allCases { days += [c.pathwayDays[category]?.sum ?? 0, Double(c.pathwayDays[category]?.count ?? 0)] }
+            for category in ExitCategory.allCases { days += [c.pathwayDays(category).sum, Double(c.pathwayDays(category).count)] }
             out["\(cell.referentId)/\(cell.operationId.map(String.init) ?? "-")"] = [
                 c.exits, c.positiveExits, c.administrativeExits, c.otherExits, c.entries, c.caseload, c.complianceMonths, c.compliantMonths,
                 c.followUpsInProgress, c.followUpsCompleted, c.overdueContacts, c.gaps, c.contractDelays, c.pendingPositionings, c.followed,

@@ -5,8 +5,10 @@ import Domain
 /// overall block are sums of cells (each participant lies in exactly one cell).
 struct IndicatorCounts {
     var exits = 0, positiveExits = 0, administrativeExits = 0, otherExits = 0
-    /// Sum of pathway days and number of exits with a known entry, per exit category.
-    var pathwayDays: [ExitCategory: (sum: Double, count: Int)] = [:]
+    /// Sum of pathway days and number of exits with a known entry, by slot of
+    /// `Contribution.categories` (inline: cells are summed a thousand times per answer).
+    var pathwayDaySums = SIMD3<Double>(repeating: 0)
+    var pathwayExitCounts = SIMD3<Int>(repeating: 0)
     var entries = 0
     var caseload = 0
     var complianceMonths = 0, compliantMonths = 0
@@ -20,10 +22,8 @@ struct IndicatorCounts {
     static func += (a: inout IndicatorCounts, b: IndicatorCounts) {
         a.exits += b.exits; a.positiveExits += b.positiveExits
         a.administrativeExits += b.administrativeExits; a.otherExits += b.otherExits
-        for (k, v) in b.pathwayDays {
-            let cur = a.pathwayDays[k] ?? (0, 0)
-            a.pathwayDays[k] = (cur.sum + v.sum, cur.count + v.count)
-        }
+        a.pathwayDaySums += b.pathwayDaySums
+        a.pathwayExitCounts &+= b.pathwayExitCounts
         a.entries += b.entries; a.caseload += b.caseload
         a.complianceMonths += b.complianceMonths; a.compliantMonths += b.compliantMonths
         a.followUpsInProgress += b.followUpsInProgress; a.followUpsCompleted += b.followUpsCompleted
@@ -41,10 +41,8 @@ struct IndicatorCounts {
         members += sign
         exits += sign * Int(c.exits.wrappedSum())
         positiveExits += sign * Int(c.exits[0]); administrativeExits += sign * Int(c.exits[1]); otherExits += sign * Int(c.exits[2])
-        for (slot, category) in Contribution.categories.enumerated() where c.pathwayExits[slot] > 0 {
-            let cur = pathwayDays[category] ?? (0, 0)
-            pathwayDays[category] = (cur.sum + Double(sign) * Double(c.pathwayDays[slot]), cur.count + sign * Int(c.pathwayExits[slot]))
-        }
+        pathwayDaySums += Double(sign) * SIMD3<Double>(Double(c.pathwayDays[0]), Double(c.pathwayDays[1]), Double(c.pathwayDays[2]))
+        pathwayExitCounts &+= sign &* SIMD3<Int>(Int(c.pathwayExits[0]), Int(c.pathwayExits[1]), Int(c.pathwayExits[2]))
         entries += sign * Int(c.entries)
         followed += (c.inPathway || c.exitedEarlierPathway) ? sign : 0
         caseload += c.onTo ? sign : 0
@@ -69,10 +67,16 @@ struct IndicatorCounts {
         note("pending_positionings", c.pendingPositionings > 0)
     }
 
+    /// The sum of pathway days and the exits with a known entry of a category.
+    func pathwayDays(_ category: ExitCategory) -> (sum: Double, count: Int) {
+        guard let slot = Contribution.categories.firstIndex(of: category) else { return (0, 0) }
+        return (pathwayDaySums[slot], pathwayExitCounts[slot])
+    }
+
     /// The average pathway length of a category, nil when no exit of it.
     func averageDays(_ category: ExitCategory) -> Double? {
-        guard let v = pathwayDays[category], v.count > 0 else { return nil }
-        return v.sum / Double(v.count)
+        let v = pathwayDays(category)
+        return v.count > 0 ? v.sum / Double(v.count) : nil
     }
 }
 

@@ -188,9 +188,11 @@ struct IndicatorQuery {
             WHERE f.ends_on BETWEEN :from AND :to AND \(PathwaySQL.followUpCompleted(by: ":to")) AND \(filter("f.participant_id"))
             """) { _, c in c.followUpsCompleted += 1 }
 
-        // Contracts still unsigned after the delay.
+        // Contracts still unsigned after the delay. For a list of ids, from those ids: the status
+        // index would read every admitted participant to keep a handful.
+        let admitted = only == nil ? "participants p" : "participants p NOT INDEXED"
         try each("""
-            SELECT p.id, p.referent_id, p.operation_id FROM participants p JOIN referents r ON r.id = p.referent_id
+            SELECT p.id, p.referent_id, p.operation_id FROM \(admitted) JOIN referents r ON r.id = p.referent_id
             WHERE \(PathwaySQL.contractLate) AND \(filter("p.id"))
             """) { _, c in c.contractLate = true }
 
