@@ -222,6 +222,34 @@ struct FactsCacheTests {
         #expect(cache.primes == 1)
     }
 
+    @Test("a turn ended early lets the next caller in while the first goes on")
+    func turnEndsEarly() throws {
+        let cache = FactsCache()
+        let order = OutcomeLog()
+        let inside = DispatchSemaphore(value: 0), finish = DispatchSemaphore(value: 0)
+        let done = DispatchGroup()
+        done.enter()
+        Thread {
+            cache.turn { end in
+                order.add(["first in"])
+                end()
+                inside.signal()
+                finish.wait()  // still in its body, turn over
+                order.add(["first out"])
+            }
+            done.leave()
+        }.start()
+        inside.wait()
+        cache.turn { _ in order.add(["second"]) }
+        finish.signal()
+        done.wait()
+        #expect(order.all == ["first in", "second", "first out"])
+        // A turn not ended by its body ends when it returns.
+        cache.turn { _ in }
+        cache.serialized { order.add(["after"]) }
+        #expect(order.all.last == "after")
+    }
+
     @Test("the journal is bounded and a cache older than its oldest entry computes everything again")
     func boundedJournal() throws {
         let t = try TestApp(today: "2026-06-30")

@@ -54,6 +54,22 @@ final class FactsCache: @unchecked Sendable {
         return try body()
     }
 
+    /// `serialized`, but the turn may end early: `body` is given the function that ends it, to
+    /// call once its read transaction has read the cache (what follows — the rest of the answer
+    /// and its JSON — needs no turn, and other callers wait for none of it). Ends at the latest
+    /// when `body` returns.
+    func turn<T>(_ body: (_ end: () -> Void) throws -> T) rethrows -> T {
+        lock.lock()
+        var held = true
+        func end() {
+            guard held else { return }
+            held = false
+            lock.unlock()
+        }
+        defer { end() }
+        return try body(end)
+    }
+
     /// The facts' sums by cell for `key` (the period and settings), exact for the snapshot of `db`.
     /// `compute(nil)` reads every participant's facts, `compute(ids)` those of `ids`.
     func cells(_ db: Database, key: String, compute: ([Int64]?) throws -> [Int64: Contribution]) throws -> [IndicatorCell: IndicatorCounts] {

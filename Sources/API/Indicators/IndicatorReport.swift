@@ -27,8 +27,11 @@ struct IndicatorReport {
         var operation: Row?
     }
 
-    func build(_ db: Database) throws -> JSON {
+    /// `figuresRead` is called once the figures are read (from the cache): the caller's turn of
+    /// the cache may end there.
+    func build(_ db: Database, figuresRead: () -> Void = {}) throws -> JSON {
         let cells = try IndicatorQuery(period: period, scope: scope, settings: settings, detail: detail, cache: cache).run(db)
+        figuresRead()
 
         var referentConditions = ["1"]
         var referentArgs: [DatabaseValueConvertible?] = []

@@ -63,9 +63,10 @@ enum IndicatorsRoutes {
         else if period.days > maxPeriodDays { errors.append(FieldError("from", "the period is longer than \(maxPeriodDays) days")) }
         if !errors.isEmpty { throw APIError.invalid(errors) }
 
-        // Without ids the answer comes from the cache, whose callers take turns (FactsCache.serialized).
-        let turn: (() throws -> HTTPResponse) throws -> HTTPResponse = detail ? { try $0() } : { try ctx.app.factsCache.serialized($0) }
-        return try turn {
+        // Without ids the answer comes from the cache, whose callers take turns until they have read
+        // it (FactsCache.turn); building the answer's JSON happens after the turn.
+        let turn: ((() -> Void) throws -> HTTPResponse) throws -> HTTPResponse = detail ? { try $0({}) } : { try ctx.app.factsCache.turn($0) }
+        return try turn { endTurn in
             // A period not kept yet is computed on several connections at once, before this read.
             if !detail {
                 try IndicatorQuery(period: period, scope: .wholeProgramme, settings: ctx.settings, detail: false, cache: ctx.app.factsCache)
@@ -76,7 +77,8 @@ enum IndicatorsRoutes {
                 let report = IndicatorReport(period: period, scope: scope, settings: ctx.settings, detail: detail,
                                              operationFilter: operationId, structureFilter: structureId, referentFilter: referentId,
                                              cache: ctx.app.factsCache)
-                return ctx.json(200, try report.build(db))
+                let body = try report.build(db, figuresRead: endTurn)
+                return ctx.json(200, body)
             }
         }
     }
