@@ -35,6 +35,38 @@ struct CheckpointerTests {
         #expect(checkpointer.status.runs == 1 && checkpointer.status.lastError == nil)
     }
 
+    @Test("past restartFrames, a quiet moment lets the WAL start over; a write under way makes it wait for the next tick")
+    func restart() throws {
+        let folder = try TemporaryFolder()
+        let pool = try openDatabase(StorageConfiguration(path: folder.file("parcours.sqlite")))
+        try pool.write { db in try db.execute(sql: "CREATE TABLE t (x INTEGER PRIMARY KEY, pad TEXT) STRICT") }
+        let checkpointer = try Checkpointer(pool: pool, interval: 3600, restartFrames: 100)
+        try checkpointer.start()
+        defer { checkpointer.stop() }
+        let pad = String(repeating: "x", count: 3000)
+        func write(_ n: Int, from: Int) throws {
+            for i in from..<(from + n) { try pool.write { db in try db.execute(sql: "INSERT INTO t VALUES (?, ?)", arguments: [i, pad]) } }
+        }
+        try write(300, from: 0)
+        // A write holding the lock: the restart gives up at once (no wait), the passive part is done.
+        let holding = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        Thread { try? pool.write { db in try db.execute(sql: "INSERT INTO t VALUES (-1, 'held')"); holding.signal(); release.wait() } }.start()
+        holding.wait()
+        let start = Date()
+        let busy = try checkpointer.checkpoint()
+        #expect(Date().timeIntervalSince(start) < 1, "the checkpointer waited for the writer")
+        #expect(busy.walFrames > 300 && checkpointer.status.restarts == 0)
+        release.signal()
+        // Quiet: it restarts, and the next writes begin a new WAL.
+        while (try? pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM t WHERE x = -1") }) != 1 { usleep(1000) }
+        try checkpointer.checkpoint()
+        #expect(checkpointer.status.restarts == 1)
+        try write(5, from: 1000)
+        let after = try checkpointer.checkpoint()
+        #expect(after.walFrames < 100, "the WAL did not start over: \(after.walFrames) frames")
+        #expect(try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM t") } == 306)
+    }
+
     @Test("stopping gives the writer back its own checkpoints")
     func stopRestoresDefault() throws {
         let folder = try TemporaryFolder()

@@ -15,6 +15,9 @@ public final class Metrics: @unchecked Sendable {
     public var openConnections: () -> Int = { 0 }
     /// Group commits and the writes they carried (`GroupCommit.statistics`).
     public var writeGroups: () -> (groups: Int, writes: Int) = { (0, 0) }
+    /// Background WAL checkpoints, those that made the WAL start over, and the WAL's frames after
+    /// the last one (`Checkpointer.status`); nil when the server runs none.
+    public var checkpoints: () -> (runs: Int, restarts: Int, walFrames: Int)? = { nil }
 
     public init() {}
 
@@ -58,6 +61,11 @@ public final class Metrics: @unchecked Sendable {
         let (groups, writes) = writeGroups()
         out += "# HELP parcours_write_groups_total Commits of the writes of requests (each commit carries one or more writes).\n# TYPE parcours_write_groups_total counter\nparcours_write_groups_total \(groups)\n"
         out += "# HELP parcours_writes_total Writes of requests committed or refused in those groups.\n# TYPE parcours_writes_total counter\nparcours_writes_total \(writes)\n"
+        if let c = checkpoints() {
+            out += "# HELP parcours_wal_checkpoints_total Background WAL checkpoints.\n# TYPE parcours_wal_checkpoints_total counter\nparcours_wal_checkpoints_total \(c.runs)\n"
+            out += "# HELP parcours_wal_restarts_total Background checkpoints after which the WAL started over.\n# TYPE parcours_wal_restarts_total counter\nparcours_wal_restarts_total \(c.restarts)\n"
+            out += "# HELP parcours_wal_frames Frames in the WAL after the last background checkpoint.\n# TYPE parcours_wal_frames gauge\nparcours_wal_frames \(c.walFrames)\n"
+        }
         return out
     }
 

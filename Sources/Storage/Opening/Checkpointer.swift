@@ -9,7 +9,15 @@ import GRDB
 /// syncs both files while holding the one write lock, so every write waiting behind it (and the
 /// worker threads they hold) waits too — the tail of the bench mix (docs/PERFORMANCE.md).
 /// Here a timer runs a PASSIVE checkpoint, which never blocks the writer nor the readers: it
-/// copies what no reader still needs, and the writer starts the WAL over once it is all copied.
+/// copies what no reader still needs.
+///
+/// The WAL only starts over when, as a write begins, every frame is copied and no reader still
+/// reads from the WAL: with writes every few milliseconds and reads all the time, that moment
+/// rarely comes, and the file would grow to the safety threshold below. So once the WAL holds
+/// more than `restartFrames` frames, the tick tries a RESTART checkpoint that gives up at once
+/// (no busy wait) when a write is under way or a reader is on an older snapshot: when it
+/// succeeds, the next write starts the WAL over. It holds the write lock only while it copies
+/// the last frames and syncs the database file.
 ///
 /// The writer's automatic checkpoint stays on at a higher threshold, `safetyPages`, in case this
 /// one falls behind (a long read pinning old pages, a stopped timer): the WAL never grows
@@ -26,19 +34,26 @@ public final class Checkpointer: @unchecked Sendable {
     private let pool: DatabasePool
     private let interval: Double
     private let safetyPages: Int
+    private let restartFrames: Int
     private let timer: DispatchSourceTimer
     private let lock = NSLock()
     private var lastError: String?
     private var runs = 0
 
     /// - interval: seconds between checkpoints.
+    /// - restartFrames: WAL frames past which a tick also tries to have the WAL start over.
     /// - safetyPages: WAL pages past which the writer checkpoints by itself after all.
-    public init(pool: DatabasePool, interval: Double = 0.25, safetyPages: Int = 10_000) throws {
+    public init(pool: DatabasePool, interval: Double = 0.25, restartFrames: Int = 2_000, safetyPages: Int = 10_000) throws {
         var configuration = pool.configuration
         configuration.label = "parcours.checkpointer"
+        // Never wait for the writer or a reader: a checkpoint that cannot finish now tries again
+        // at the next tick.
+        configuration.busyMode = .immediateError
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA busy_timeout = 0") }
         self.connection = try DatabaseQueue(path: pool.path, configuration: configuration)
         self.pool = pool
         self.interval = interval
+        self.restartFrames = restartFrames
         self.safetyPages = safetyPages
         self.timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "parcours.checkpointer", qos: .utility))
     }
@@ -58,12 +73,23 @@ public final class Checkpointer: @unchecked Sendable {
         try? pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 1000") }
     }
 
-    /// One PASSIVE checkpoint now: the WAL's frames, and how many of them are in the database.
+    /// One PASSIVE checkpoint now, and a RESTART one when the WAL is long: the WAL's frames, and
+    /// how many of them are in the database (after a successful restart, both are 0 until the
+    /// next write).
     @discardableResult
     public func checkpoint() throws -> (walFrames: Int, checkpointed: Int) {
         do {
-            let result = try connection.inDatabase { db in try db.checkpoint(.passive) }
-            lock.withLock { runs += 1; lastError = nil }
+            var result = try connection.inDatabase { db in try db.checkpoint(.passive) }
+            var restarted = false
+            if result.walFrameCount > restartFrames {
+                // Busy (a write under way, a reader on an older snapshot): SQLite then does what a
+                // passive checkpoint would and says so; the next tick tries again.
+                if let done = try? connection.inDatabase({ db in try db.checkpoint(.restart) }) {
+                    result = done
+                    restarted = true
+                }
+            }
+            lock.withLock { runs += 1; restarts += restarted ? 1 : 0; walFrames = result.walFrameCount; lastError = nil }
             return (result.walFrameCount, result.checkpointedFrameCount)
         } catch {
             lock.withLock { lastError = String(describing: error) }
@@ -71,7 +97,12 @@ public final class Checkpointer: @unchecked Sendable {
         }
     }
 
-    /// Checkpoints run since the start, and the error of the last one if it failed (for health
-    /// and tests).
-    public var status: (runs: Int, lastError: String?) { lock.withLock { (runs, lastError) } }
+    private var restarts = 0
+    private var walFrames = 0
+
+    /// Checkpoints run since the start, those that made the WAL start over, the WAL's frames
+    /// after the last one, and its error if it failed (for the tests and /metrics).
+    public var status: (runs: Int, restarts: Int, walFrames: Int, lastError: String?) {
+        lock.withLock { (runs, restarts, walFrames, lastError) }
+    }
 }
