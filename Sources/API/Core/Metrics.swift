@@ -64,7 +64,7 @@ public final class Metrics: @unchecked Sendable {
         if let c = checkpoints() {
             out += "# HELP parcours_wal_checkpoints_total Background WAL checkpoints.\n# TYPE parcours_wal_checkpoints_total counter\nparcours_wal_checkpoints_total \(c.runs)\n"
             out += "# HELP parcours_wal_restarts_total Background checkpoints after which the WAL started over.\n# TYPE parcours_wal_restarts_total counter\nparcours_wal_restarts_total \(c.restarts)\n"
-            out += "# HELP parcours_wal_frames Frames in the WAL after the last background checkpoint.\n# TYPE parcours_wal_frames gauge\nparcours_wal_frames \(c.walFrames)\n"
+            out += "# HELP parcours_wal_frames Frames in the WAL at the last background checkpoint (it starts over at the next write after a restart).\n# TYPE parcours_wal_frames gauge\nparcours_wal_frames \(c.walFrames)\n"
         }
         return out
     }

@@ -25,7 +25,7 @@ import GRDB
 ///
 /// ```swift
 /// let checkpointer = try Checkpointer(pool: pool)
-/// checkpointer.start()
+/// try checkpointer.start()
 /// ...
 /// checkpointer.stop()
 /// ```
@@ -37,8 +37,11 @@ public final class Checkpointer: @unchecked Sendable {
     private let restartFrames: Int
     private let timer: DispatchSourceTimer
     private let lock = NSLock()
+    /// Under `lock`.
     private var lastError: String?
     private var runs = 0
+    private var restarts = 0
+    private var walFrames = 0
 
     /// - interval: seconds between checkpoints.
     /// - restartFrames: WAL frames past which a tick also tries to have the WAL start over.
@@ -74,8 +77,8 @@ public final class Checkpointer: @unchecked Sendable {
     }
 
     /// One PASSIVE checkpoint now, and a RESTART one when the WAL is long: the WAL's frames, and
-    /// how many of them are in the database (after a successful restart, both are 0 until the
-    /// next write).
+    /// how many of them are in the database (after a restart, the frames it had: the next write
+    /// starts it over).
     @discardableResult
     public func checkpoint() throws -> (walFrames: Int, checkpointed: Int) {
         do {
@@ -96,9 +99,6 @@ public final class Checkpointer: @unchecked Sendable {
             throw error
         }
     }
-
-    private var restarts = 0
-    private var walFrames = 0
 
     /// Checkpoints run since the start, those that made the WAL start over, the WAL's frames
     /// after the last one, and its error if it failed (for the tests and /metrics).
