@@ -12,7 +12,7 @@ struct IndicatorsTests {
     /// one without, participants in every status with entries, validated (and not) exits of every
     /// type, re-entries, interviews, steps, follow-ups with contacts, positionings.
     static func randomDataset(_ t: TestApp, seed: UInt64) -> IndicatorData {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let data = IndicatorData(t.pool)
         let base = Day("2024-09-01")!
         func day(_ lo: Int, _ hi: Int) -> Day { base.adding(days: Int.random(in: lo...hi, using: &rng)) }
@@ -112,7 +112,7 @@ struct IndicatorsTests {
         for seed in UInt64(1)...12 {
             let t = try TestApp(today: "2026-06-30")
             let data = Self.randomDataset(t, seed: seed)
-            var rng = SeededGenerator(seed: seed &* 7919)
+            var rng = SplitMix64(seed: seed &* 7919)
             let from = Day("2025-01-01")!.adding(days: Int.random(in: 0...300, using: &rng))
             let to = from.adding(days: Int.random(in: 0...420, using: &rng))
             let r = t.get("/v1/indicators?from=\(from)&to=\(to)")
