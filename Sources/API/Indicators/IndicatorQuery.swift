@@ -97,16 +97,22 @@ struct IndicatorQuery {
         }
         let statementArguments = StatementArguments(arguments)
         var out: [Int64: Contribution] = [:]
+        if let only {
+            out.reserveCapacity(only.count)
+        } else if !scope.narrowsParticipants {
+            // Most participants contribute: sized once rather than grown by doubling.
+            let highest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM \(PathwaySQL.facts)")) ?? 0
+            out.reserveCapacity(Int(highest) / max(1, part?.count ?? 1))
+        }
         /// Reads `sql` (first columns: participant, referent, operation) into the participants' contributions.
         func each(_ sql: String, _ body: (Row, inout Contribution) -> Void) throws {
             let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: statementArguments)
             while let row = try rows.next() {
                 let pid: Int64 = row[0]
-                if out[pid] == nil { out[pid] = Contribution(cell: IndicatorCell(referentId: row[1], operationId: row[2])) }
-                body(row, &out[pid]!)
+                body(row, &out[pid, default: Contribution(cell: IndicatorCell(referentId: row[1], operationId: row[2]))])
             }
         }
-        let scoped = PathwaySQL.ownerOf("x")
+        let scoped = PathwaySQL.ownerOf("x", referent: scope.needsReferent)
         /// The scope and the restriction, and the share on the column that drives the statement
         /// (tested as each of its rows is read, before any join).
         func filter(_ driving: String) -> String {
@@ -173,7 +179,7 @@ struct IndicatorQuery {
         try each("""
             SELECT p.id, p.referent_id, p.operation_id, \(PathwaySQL.contactOverdue(on: ":to")) AS overdue
             FROM follow_ups f JOIN current_pathways cp ON cp.participant_id = f.participant_id
-                 \(PathwaySQL.ownerOf("f"))
+                 \(PathwaySQL.ownerOf("f", referent: scope.needsReferent))
             WHERE f.ends_on > :to AND \(PathwaySQL.followUpInProgress(on: ":to"))
               AND cp.entry_date <= :to AND (cp.exit_date IS NULL OR cp.exit_date >= :to) AND \(filter("f.participant_id"))
             """) { row, c in
@@ -184,7 +190,7 @@ struct IndicatorQuery {
         // Follow-ups completed in the period.
         try each("""
             SELECT p.id, p.referent_id, p.operation_id
-            FROM follow_ups f \(PathwaySQL.ownerOf("f"))
+            FROM follow_ups f \(PathwaySQL.ownerOf("f", referent: scope.needsReferent))
             WHERE f.ends_on BETWEEN :from AND :to AND \(PathwaySQL.followUpCompleted(by: ":to")) AND \(filter("f.participant_id"))
             """) { _, c in c.followUpsCompleted += 1 }
 
@@ -192,7 +198,7 @@ struct IndicatorQuery {
         // index would read every admitted participant to keep a handful.
         let admitted = only == nil ? "participants p" : "participants p NOT INDEXED"
         try each("""
-            SELECT p.id, p.referent_id, p.operation_id FROM \(admitted) JOIN referents r ON r.id = p.referent_id
+            SELECT p.id, p.referent_id, p.operation_id FROM \(admitted) \(joinReferent)
             WHERE \(PathwaySQL.contractLate) AND \(filter("p.id"))
             """) { _, c in c.contractLate = true }
 

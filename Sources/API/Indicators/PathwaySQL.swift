@@ -47,9 +47,11 @@ enum PathwaySQL {
     static let minimumInterviews = "coalesce((SELECT o.min_interviews_per_month FROM operations o WHERE o.id = p.operation_id), :min_interviews)"
 
     /// The participant (`p`, their narrow facts) and referent (`r`) of the rows aliased `alias`:
-    /// the joins `CaseloadScope`'s conditions read.
-    static func ownerOf(_ alias: String) -> String {
-        "JOIN \(facts) p ON p.id = \(alias).participant_id JOIN referents r ON r.id = p.referent_id"
+    /// the joins `CaseloadScope`'s conditions read. Without `referent` (a scope that does not
+    /// name `r`), the referent is left out: every participant has one (`NOT NULL`, a foreign
+    /// key), so the join would only cost a search per row.
+    static func ownerOf(_ alias: String, referent: Bool = true) -> String {
+        "JOIN \(facts) p ON p.id = \(alias).participant_id" + (referent ? " JOIN referents r ON r.id = p.referent_id" : "")
     }
 
     /// `Deadlines.isFollowUpInProgress` for a follow-up aliased `f`, on `day`.
