@@ -19,6 +19,8 @@ let package = Package(
     targets: [
         // zlib, through a tiny shim for what Swift cannot call (deflateInit2 is a macro).
         .systemLibrary(name: "CParcoursZlib", path: "Sources/CParcoursZlib"),
+        // glibc's malloc.h (mallopt), for the server's memory settings.
+        .systemLibrary(name: "CParcoursMalloc", path: "Sources/CParcoursMalloc"),
         // HTTP/1.1 on sockets and Dispatch. Knows nothing of JSON, SQL or the PLIE.
         .target(name: "HTTPServer", dependencies: ["CParcoursZlib"]),
         // The database: opening, migrations, backup. No domain rules.
@@ -38,7 +40,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Resources/openapi.json")]),
         .executableTarget(name: "parcours", dependencies: [
-            "API", "Storage", "HTTPServer",
+            "API", "Storage", "HTTPServer", "CParcoursMalloc",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

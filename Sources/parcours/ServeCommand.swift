@@ -1,4 +1,7 @@
 import API
+#if os(Linux)
+import CParcoursMalloc
+#endif
 import ArgumentParser
 import Dispatch
 import Domain
@@ -20,6 +23,14 @@ struct Serve: ParsableCommand {
     @Option(help: "Threads running requests (env PARCOURS_WORKERS; default 2 per core, at least 4).") var workers: Int?
 
     func run() throws {
+        #if os(Linux)
+        // Blocks of 128 KiB and more (the indicators' per-participant tables, an export's
+        // buffers) are mapped on their own and given back to the system when freed. glibc raises
+        // that threshold after each such free (up to 32 MiB), after which the same tables come
+        // from the heap and stay in the process once freed: +70 MiB after two indicator periods
+        // on the 100k demo database (docs/PERFORMANCE.md). Setting it fixes it.
+        _ = parcours_fix_mmap_threshold(128 * 1024)
+        #endif
         let level = try Env.logLevel(logLevel ?? Env.string("PARCOURS_LOG_LEVEL") ?? "info")
         LoggingSystem.bootstrap { label in
             var h = StreamLogHandler.standardError(label: label)
