@@ -172,6 +172,16 @@ struct FactsCacheTests {
         #expect(first.json["period"]?["to"] == "2026-07-01")
     }
 
+    @Test("a participant's kept contribution takes 96 bytes, and its category slots keep each slot apart")
+    func contributionSize() {
+        // The cache keeps one per participant and period: 100,000 participants, two periods.
+        #expect(MemoryLayout<Contribution>.stride <= 96)
+        var slots = CategorySlots()
+        slots[0] += 3; slots[1] += 5; slots[2] -= 2
+        #expect((slots[0], slots[1], slots[2], slots.total) == (3, 5, -2, 6))
+        #expect(slots != CategorySlots())
+    }
+
     @Test("shares of the participants (id modulo the number of shares) together are exactly the whole")
     func sharesAddUp() throws {
         let t = try TestApp(today: "2026-06-30")

@@ -141,6 +141,7 @@ final class FactsCache: @unchecked Sendable {
         DispatchQueue.concurrentPerform(iterations: count) { i in results.set(i, Result { try compute(i) }) }
         var seq = Int64.max
         var facts: [Int64: Contribution] = [:]
+        facts.reserveCapacity(results.all.reduce(0) { $0 + ((try? $1.get().facts.count) ?? 0) })
         for result in results.all {
             let (partSeq, partFacts) = try result.get()
             seq = min(seq, partSeq)

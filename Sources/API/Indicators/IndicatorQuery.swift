@@ -97,13 +97,7 @@ struct IndicatorQuery {
         }
         let statementArguments = StatementArguments(arguments)
         var out: [Int64: Contribution] = [:]
-        if let only {
-            out.reserveCapacity(only.count)
-        } else if !scope.narrowsParticipants {
-            // Most participants contribute: sized once rather than grown by doubling.
-            let highest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM \(PathwaySQL.facts)")) ?? 0
-            out.reserveCapacity(Int(highest) / max(1, part?.count ?? 1))
-        }
+        if let only { out.reserveCapacity(only.count) }
         /// Reads `sql` (first columns: participant, referent, operation) into the participants' contributions.
         func each(_ sql: String, _ body: (Row, inout Contribution) -> Void) throws {
             let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: statementArguments)
