@@ -69,7 +69,7 @@ struct Serve: ParsableCommand {
             if case .protocolError(let status, _, _) = event { env.metrics.recordProtocolError(status: status) }
         }
         env.metrics.openConnections = { [weak server] in server?.openConnections ?? 0 }
-        env.metrics.checkpoints = { let s = checkpointer.status; return (s.runs, s.restarts, s.walFrames) }
+        env.metrics.checkpoints = { let s = checkpointer.status; return (s.runs, s.restarts, s.errors, s.walFrames) }
         try server.start()
         let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
         logger.notice("listening", metadata: ["address": .string("http://\(http.host):\(server.port)"), "db": .string(database.path),

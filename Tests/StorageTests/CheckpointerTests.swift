@@ -67,6 +67,42 @@ struct CheckpointerTests {
         #expect(try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM t") } == 306)
     }
 
+    @Test("once the WAL started over, an idle WAL is not restarted again at every tick")
+    func idleRestartOnce() throws {
+        let folder = try TemporaryFolder()
+        let pool = try openDatabase(StorageConfiguration(path: folder.file("parcours.sqlite")))
+        try pool.write { db in try db.execute(sql: "CREATE TABLE t (x INTEGER PRIMARY KEY, pad TEXT) STRICT") }
+        let checkpointer = try Checkpointer(pool: pool, interval: 3600, restartFrames: 100)
+        let pad = String(repeating: "x", count: 3000)
+        for i in 0..<300 { try pool.write { db in try db.execute(sql: "INSERT INTO t VALUES (?, ?)", arguments: [i, pad]) } }
+        try checkpointer.checkpoint()
+        #expect(checkpointer.status.restarts == 1)
+        // No write since: the WAL keeps its length, and there is nothing to start over.
+        for _ in 0..<5 { try checkpointer.checkpoint() }
+        #expect(checkpointer.status.restarts == 1 && checkpointer.status.runs == 6)
+        // Writes fill a new WAL past the threshold: restarted again.
+        for i in 1000..<1400 { try pool.write { db in try db.execute(sql: "INSERT INTO t VALUES (?, ?)", arguments: [i, pad]) } }
+        try checkpointer.checkpoint()
+        #expect(checkpointer.status.restarts == 2 && checkpointer.status.errors == 0)
+    }
+
+    @Test("a checkpointer released without being started, or started twice, is harmless")
+    func lifecycle() throws {
+        let folder = try TemporaryFolder()
+        let pool = try openDatabase(StorageConfiguration(path: folder.file("parcours.sqlite")))
+        do {
+            // Dispatch traps on a timer source released without ever being resumed.
+            let unused = try Checkpointer(pool: pool)
+            try unused.checkpoint()
+        }
+        let twice = try Checkpointer(pool: pool, interval: 3600)
+        try twice.start()
+        try twice.start()
+        twice.stop()
+        twice.stop()
+        #expect(try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") } == 1000)
+    }
+
     @Test("stopping gives the writer back its own checkpoints")
     func stopRestoresDefault() throws {
         let folder = try TemporaryFolder()

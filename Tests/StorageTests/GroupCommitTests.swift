@@ -79,6 +79,22 @@ struct GroupCommitTests {
         #expect(try rows(pool) == [1, 3])
     }
 
+    @Test("a write started from inside another's body is refused at once instead of waiting for its own group")
+    func reentrantRefused() throws {
+        let folder = try TemporaryFolder()
+        let pool = try database(folder)
+        let writes = GroupCommit(pool: pool)
+        var inner: Error?
+        try writes.write { db in
+            try db.execute(sql: "INSERT INTO t VALUES (1)")
+            do { try writes.write { db in try db.execute(sql: "INSERT INTO t VALUES (2)") } } catch { inner = error }
+        }
+        #expect(inner is GroupCommitError)
+        // The writes after it are not stuck behind a group that never ends.
+        try writes.write { db in try db.execute(sql: "INSERT INTO t VALUES (3)") }
+        #expect(try rows(pool) == [1, 3])
+    }
+
     @Test("when the commit fails, every write of the group fails and none is kept")
     func commitFails() throws {
         let folder = try TemporaryFolder()

@@ -15,9 +15,9 @@ public final class Metrics: @unchecked Sendable {
     public var openConnections: () -> Int = { 0 }
     /// Group commits and the writes they carried (`GroupCommit.statistics`).
     public var writeGroups: () -> (groups: Int, writes: Int) = { (0, 0) }
-    /// Background WAL checkpoints, those that made the WAL start over, and the WAL's frames after
-    /// the last one (`Checkpointer.status`); nil when the server runs none.
-    public var checkpoints: () -> (runs: Int, restarts: Int, walFrames: Int)? = { nil }
+    /// Background WAL checkpoints, those that made the WAL start over, those that failed, and the
+    /// WAL's frames at the last one (`Checkpointer.status`); nil when the server runs none.
+    public var checkpoints: () -> (runs: Int, restarts: Int, errors: Int, walFrames: Int)? = { nil }
 
     public init() {}
 
@@ -59,11 +59,12 @@ public final class Metrics: @unchecked Sendable {
         for (s, v) in perr.sorted(by: { $0.key < $1.key }) { out += "parcours_http_protocol_errors_total{status=\"\(s)\"} \(v)\n" }
         out += "# HELP parcours_open_connections Connections open now.\n# TYPE parcours_open_connections gauge\nparcours_open_connections \(openConnections())\n"
         let (groups, writes) = writeGroups()
-        out += "# HELP parcours_write_groups_total Commits of the writes of requests (each commit carries one or more writes).\n# TYPE parcours_write_groups_total counter\nparcours_write_groups_total \(groups)\n"
+        out += "# HELP parcours_write_groups_total Transactions that carried the writes of requests, committed or failed (each one or more writes).\n# TYPE parcours_write_groups_total counter\nparcours_write_groups_total \(groups)\n"
         out += "# HELP parcours_writes_total Writes of requests committed or refused in those groups.\n# TYPE parcours_writes_total counter\nparcours_writes_total \(writes)\n"
         if let c = checkpoints() {
             out += "# HELP parcours_wal_checkpoints_total Background WAL checkpoints.\n# TYPE parcours_wal_checkpoints_total counter\nparcours_wal_checkpoints_total \(c.runs)\n"
             out += "# HELP parcours_wal_restarts_total Background checkpoints after which the WAL started over.\n# TYPE parcours_wal_restarts_total counter\nparcours_wal_restarts_total \(c.restarts)\n"
+            out += "# HELP parcours_wal_checkpoint_errors_total Background checkpoints that failed (other than a busy restart).\n# TYPE parcours_wal_checkpoint_errors_total counter\nparcours_wal_checkpoint_errors_total \(c.errors)\n"
             out += "# HELP parcours_wal_frames Frames in the WAL at the last background checkpoint (it starts over at the next write after a restart).\n# TYPE parcours_wal_frames gauge\nparcours_wal_frames \(c.walFrames)\n"
         }
         return out

@@ -16,8 +16,10 @@ import GRDB
 /// rarely comes, and the file would grow to the safety threshold below. So once the WAL holds
 /// more than `restartFrames` frames, the tick tries a RESTART checkpoint that gives up at once
 /// (no busy wait) when a write is under way or a reader is on an older snapshot: when it
-/// succeeds, the next write starts the WAL over. It holds the write lock only while it copies
-/// the last frames and syncs the database file.
+/// succeeds, the next write starts the WAL over (until that write the WAL keeps its length, and
+/// no RESTART is tried again). It holds the write lock only while it copies the last frames and
+/// syncs the database file. Only a busy RESTART is let go: any other error is counted and kept
+/// in `status`, which /metrics shows.
 ///
 /// The writer's automatic checkpoint stays on at a higher threshold, `safetyPages`, in case this
 /// one falls behind (a long read pinning old pages, a stopped timer): the WAL never grows
@@ -35,13 +37,18 @@ public final class Checkpointer: @unchecked Sendable {
     private let interval: Double
     private let safetyPages: Int
     private let restartFrames: Int
-    private let timer: DispatchSourceTimer
     private let lock = NSLock()
-    /// Under `lock`.
+    /// Under `lock`. The timer exists from `start()` on: Dispatch traps on a timer source
+    /// released without ever having been resumed.
+    private var timer: DispatchSourceTimer?
     private var lastError: String?
     private var runs = 0
     private var restarts = 0
+    private var errors = 0
     private var walFrames = 0
+    /// The WAL's frames when it last started over: until the next write the WAL keeps its
+    /// length, and a RESTART then would only take the locks again for nothing.
+    private var framesAtRestart: Int?
 
     /// - interval: seconds between checkpoints.
     /// - restartFrames: WAL frames past which a tick also tries to have the WAL start over.
@@ -58,21 +65,32 @@ public final class Checkpointer: @unchecked Sendable {
         self.interval = interval
         self.restartFrames = restartFrames
         self.safetyPages = safetyPages
-        self.timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "parcours.checkpointer", qos: .utility))
     }
 
-    /// Moves the writer's automatic checkpoint to `safetyPages` and starts the timer.
+    deinit { timer?.cancel() }
+
+    /// Moves the writer's automatic checkpoint to `safetyPages` and starts the timer (once: a
+    /// second call does nothing).
     public func start() throws {
+        guard lock.withLock({ self.timer == nil }) else { return }
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = \(safetyPages)") }
+        let source = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "parcours.checkpointer", qos: .utility))
         let nanoseconds = Int(interval * 1e9)
-        timer.schedule(deadline: .now() + .nanoseconds(nanoseconds), repeating: .nanoseconds(nanoseconds), leeway: .milliseconds(20))
-        timer.setEventHandler { [self] in _ = try? checkpoint() }
-        timer.resume()
+        source.schedule(deadline: .now() + .nanoseconds(nanoseconds), repeating: .nanoseconds(nanoseconds), leeway: .milliseconds(20))
+        // An error is kept in `status` (and counted in /metrics); the next tick tries again.
+        source.setEventHandler { [weak self] in _ = try? self?.checkpoint() }
+        lock.withLock { self.timer = source }
+        source.resume()
     }
 
     /// Stops the timer and gives the writer back SQLite's default threshold (1,000 pages).
     public func stop() {
-        timer.cancel()
+        let running: DispatchSourceTimer? = lock.withLock {
+            defer { self.timer = nil }
+            return self.timer
+        }
+        guard let running else { return }
+        running.cancel()
         try? pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 1000") }
     }
 
@@ -84,25 +102,34 @@ public final class Checkpointer: @unchecked Sendable {
         do {
             var result = try connection.inDatabase { db in try db.checkpoint(.passive) }
             var restarted = false
-            if result.walFrameCount > restartFrames {
-                // Busy (a write under way, a reader on an older snapshot): SQLite then does what a
-                // passive checkpoint would and says so; the next tick tries again.
-                if let done = try? connection.inDatabase({ db in try db.checkpoint(.restart) }) {
-                    result = done
+            let unchanged = lock.withLock { framesAtRestart == result.walFrameCount }
+            if result.walFrameCount > restartFrames && !unchanged {
+                do {
+                    result = try connection.inDatabase { db in try db.checkpoint(.restart) }
                     restarted = true
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                    // A write under way, or a reader on an older snapshot: SQLite did what a
+                    // passive checkpoint would; the next tick tries again.
                 }
             }
-            lock.withLock { runs += 1; restarts += restarted ? 1 : 0; walFrames = result.walFrameCount; lastError = nil }
+            lock.withLock {
+                runs += 1
+                if restarted { restarts += 1; framesAtRestart = result.walFrameCount }
+                if result.walFrameCount < (framesAtRestart ?? 0) { framesAtRestart = nil }
+                walFrames = result.walFrameCount
+                lastError = nil
+            }
             return (result.walFrameCount, result.checkpointedFrameCount)
         } catch {
-            lock.withLock { lastError = String(describing: error) }
+            lock.withLock { errors += 1; lastError = String(describing: error) }
             throw error
         }
     }
 
-    /// Checkpoints run since the start, those that made the WAL start over, the WAL's frames
-    /// after the last one, and its error if it failed (for the tests and /metrics).
-    public var status: (runs: Int, restarts: Int, walFrames: Int, lastError: String?) {
-        lock.withLock { (runs, restarts, walFrames, lastError) }
+    /// Checkpoints run since the start, those that made the WAL start over, those that failed,
+    /// the WAL's frames at the last one, and the last one's error if it failed (for the tests
+    /// and /metrics).
+    public var status: (runs: Int, restarts: Int, errors: Int, walFrames: Int, lastError: String?) {
+        lock.withLock { (runs, restarts, errors, walFrames, lastError) }
     }
 }

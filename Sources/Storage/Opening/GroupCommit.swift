@@ -36,9 +36,11 @@ public final class GroupCommit: @unchecked Sendable {
     /// Under `condition`.
     private var waiting: [Ticket] = []
     private var running = false
+    /// The thread running a group's writes, while it does.
+    private var leader: pthread_t?
     private var stats = Stats()
 
-    /// Groups committed and writes in them, for the tests and the metrics.
+    /// Groups run (committed or not) and writes in them, for the tests and the metrics.
     public struct Stats: Sendable, Equatable {
         public var groups = 0
         public var writes = 0
@@ -64,12 +66,18 @@ public final class GroupCommit: @unchecked Sendable {
     }
 
     /// Runs `body` in a savepoint of the next group transaction and returns its value once that
-    /// transaction has committed.
+    /// transaction has committed. A body writes through the `Database` it is given: calling
+    /// `write` again from inside one throws `GroupCommitError.reentrant` (it would wait for the
+    /// group it runs in, and every write after it with it).
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
         try withoutActuallyEscaping(body) { body in
             var value: T?
             let ticket = Ticket { db in value = try body(db) }
             condition.lock()
+            if let leader, pthread_equal(leader, pthread_self()) != 0 {
+                condition.unlock()
+                throw GroupCommitError.reentrant
+            }
             waiting.append(ticket)
             var lead = !running
             if lead { running = true }
@@ -98,11 +106,13 @@ public final class GroupCommit: @unchecked Sendable {
         condition.lock()
         let group = Array(waiting.prefix(maxGroup))
         waiting.removeFirst(group.count)
+        leader = pthread_self()
         condition.unlock()
 
         let outcomes = commit(group)
 
         condition.lock()
+        leader = nil
         stats.groups += 1
         stats.writes += group.count
         stats.largest = max(stats.largest, group.count)
@@ -157,8 +167,15 @@ public final class GroupCommit: @unchecked Sendable {
     }
 }
 
-/// A write whose outcome was never set: a bug, never expected.
-enum GroupCommitError: Error, CustomStringConvertible {
+/// Bugs, never expected: a write whose outcome was never set, or a write started from inside
+/// another one's body.
+public enum GroupCommitError: Error, CustomStringConvertible {
     case lost
-    var description: String { "the group commit lost the outcome of a write" }
+    case reentrant
+    public var description: String {
+        switch self {
+        case .lost: "the group commit lost the outcome of a write"
+        case .reentrant: "GroupCommit.write called from inside a write: use the Database the body was given"
+        }
+    }
 }

@@ -50,11 +50,12 @@ public final class ReadConnections: @unchecked Sendable {
             let value: T
             do {
                 value = try body(db)
+                try db.cachedStatement(sql: "COMMIT").execute()
             } catch {
-                if db.isInsideTransaction { try? db.cachedStatement(sql: "ROLLBACK").execute() }
+                // Also when COMMIT failed: GRDB refuses to give back a connection left in a transaction.
+                if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK") }
                 throw error
             }
-            try db.cachedStatement(sql: "COMMIT").execute()
             return value
         }
     }
