@@ -320,6 +320,9 @@ struct IndicatorsTests {
         #expect(r.json["by_structure"] == [])
         #expect(r.json["overall"]?["exits"] == 1)
         #expect(r.json["overall"]?["active_caseload"]?["value"] == 0)
+        #expect(t.get("/v1/indicators?referent_id=\(other)&from=2025-01-01&to=2025-12-31", token: token).status == 403)
+        #expect(t.get("/v1/indicators?structure_id=999999&from=2025-01-01&to=2025-12-31").status == 422)
+        #expect(t.app.env.factsCache.primes == 1, "a refused call computed a period for nothing")
         #expect(t.get("/v1/indicators?referent_id=\(other)", token: token).status == 403)
         let all = t.get("/v1/indicators").json["overall"]
         #expect(all?["active_caseload"]?["value"] == 2)

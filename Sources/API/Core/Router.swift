@@ -44,7 +44,7 @@ public final class Router: @unchecked Sendable {
     }
 
     private(set) public var routes: [Route] = []
-    /// Routes by segment count, then by first literal segment, to keep matching cheap.
+    /// Routes by segment count, to keep matching cheap.
     private var index: [Int: [Route]] = [:]
 
     public init() {}

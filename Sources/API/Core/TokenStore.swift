@@ -7,12 +7,16 @@ import Storage
 /// Bearer tokens: the secret is shown once at creation; only its SHA-256 is stored.
 ///
 /// Lookups are cached for a few seconds (every /v1 request needs one); revoking through this
-/// server clears the cache at once, so a revoked token stops working immediately.
+/// server clears the cache once the revocation is committed, and a lookup that read the token
+/// before that is not cached, so a revoked token stops working for every request that starts
+/// after the revocation's answer.
 public final class TokenStore: @unchecked Sendable {
     private let readers: ReadConnections
     private let lock = NSLock()
     /// By the SHA-256 of the secret: the secrets themselves are never kept.
     private var cache: [SHA256Digest: (principal: Principal?, expires: Double)] = [:]
+    /// Bumped by `invalidate()`: a lookup caches its result only if none happened meanwhile.
+    private var generation = 0
     private let ttl: Double
 
     public init(readers: ReadConnections, ttl: Double = 5) { self.readers = readers; self.ttl = ttl }
@@ -40,13 +44,22 @@ public final class TokenStore: @unchecked Sendable {
         let digest = SHA256.hash(data: secret)
         lock.lock()
         if let hit = cache[digest], hit.expires > now { lock.unlock(); return hit.principal }
+        let seen = generation
         lock.unlock()
-        let principal = try? readers.read { db in try TokenStore.lookup(db, digest: TokenStore.hex(Array(digest))) }
+        // A failed read says nothing of the token: refused this once, not cached.
+        let principal: Principal?
+        do {
+            principal = try readers.read { db in try TokenStore.lookup(db, digest: TokenStore.hex(Array(digest))) }
+        } catch {
+            return nil
+        }
         lock.lock()
-        if cache.count > 10_000 { cache.removeAll() }
-        cache[digest] = (principal ?? nil, now + ttl)
+        if generation == seen {
+            if cache.count > 10_000 { cache.removeAll() }
+            cache[digest] = (principal, now + ttl)
+        }
         lock.unlock()
-        return principal ?? nil
+        return principal
     }
 
     /// The secret of "Bearer <secret>" (the scheme in any case, spaces or tabs around the
@@ -74,7 +87,7 @@ public final class TokenStore: @unchecked Sendable {
 
     /// Forgets every cached lookup (after a revocation).
     public func invalidate() {
-        lock.lock(); cache.removeAll(); lock.unlock()
+        lock.lock(); generation += 1; cache.removeAll(); lock.unlock()
     }
 
     /// Creates a token in the caller's transaction; returns its id and the secret (shown once).

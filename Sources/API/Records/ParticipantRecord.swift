@@ -81,7 +81,12 @@ enum ParticipantRecord {
 
     static func etagOf(_ row: Row) -> String {
         let values = keyColumns.values(in: row)
-        return etag("p", Int64.fromDatabaseValue(values[3]) ?? 0, Int64.fromDatabaseValue(values[4]) ?? 0)
+        // A row without its id or version would give every participant the same ETag, and
+        // If-Match would stop guarding against lost updates: a bug in the caller's SELECT.
+        guard let id = Int64.fromDatabaseValue(values[3]), let version = Int64.fromDatabaseValue(values[4]) else {
+            preconditionFailure("a participant row without id or version")
+        }
+        return etag("p", id, version)
     }
 
     /// Applies a lifecycle event (or refuses it with the rule), updates the row and audits the move.

@@ -80,7 +80,7 @@ final class ColumnPositions: @unchecked Sendable {
     init(_ names: [String]) { self.names = names }
 
     /// The value of each name in `row` (null where the row has no such column). Names compare
-    /// exactly first, then without case, as GRDB's lookup does; the leftmost column wins.
+    /// exactly (the statements name their columns in lower case, once each).
     func values(in row: Row) -> [DatabaseValue] {
         lock.lock()
         let cached = positions
@@ -117,8 +117,7 @@ final class ColumnPositions: @unchecked Sendable {
         let columns = Array(row.columnNames)
         return names.map { name -> Int in
             guard !name.isEmpty else { return -1 }
-            if let i = columns.firstIndex(of: name) { return i }
-            return columns.firstIndex { $0.lowercased() == name.lowercased() } ?? -1
+            return columns.firstIndex(of: name) ?? -1
         }
     }
 }

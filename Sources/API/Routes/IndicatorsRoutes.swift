@@ -62,6 +62,11 @@ enum IndicatorsRoutes {
         if period.from > period.to { errors.append(FieldError("from", "is after to (\(period.to))")) }
         else if period.days > maxPeriodDays { errors.append(FieldError("from", "the period is longer than \(maxPeriodDays) days")) }
         if !errors.isEmpty { throw APIError.invalid(errors) }
+        // A filter the caller may not use (403) or that names nothing (422) is refused before a
+        // period not kept yet is computed for it. Without a filter the scope cannot be refused.
+        if referentId != nil || structureId != nil || operationId != nil {
+            _ = try ctx.read { db in try CaseloadScope.of(ctx, db, referentId: referentId, structureId: structureId, operationId: operationId) }
+        }
 
         // Without ids the answer comes from the cache, whose callers take turns until they have read
         // it (FactsCache.turn); building the answer's JSON happens after the turn.

@@ -8,9 +8,9 @@ public enum HTTPVersion: Sendable, Equatable {
 
 /// What the server knows of a request once its header section is parsed, before the body.
 ///
-/// The responder sees this first (`HTTPResponder.prepare`) to choose the body limit or refuse
-/// early (413, 401, 404) without reading the body, which is also how `Expect: 100-continue`
-/// gets its final answer.
+/// For a request that announces a body, the responder sees this first (`HTTPResponder.prepare`)
+/// to choose the body limit or refuse early (413, 401, 404) without reading the body, which is
+/// also how `Expect: 100-continue` gets its final answer.
 public struct HTTPRequestHead: Sendable {
     /// The method token exactly as sent (case-sensitive, RFC 9110 §9.1).
     public var method: String
