@@ -1,4 +1,5 @@
 @testable import API
+import HTTPServer
 import Testing
 
 @Suite("Bearer tokens")
@@ -28,5 +29,13 @@ struct TokenStoreTests {
         #expect(t.get("/v1/structures", token: "pct_unknown").status == 401)
         #expect(t.send("GET", "/v1/structures", token: "", headers: [("Authorization", "Token \(t.adminToken)")]).status == 401)
         #expect(t.send("GET", "/v1/structures", token: "", headers: [("Authorization", "bearer  \(t.adminToken) ")]).status == 200)
+        // Two Authorization fields, even both valid: ambiguous, refused.
+        var headers = HTTPHeaders()
+        headers.add("Host", "test")
+        headers.add("Authorization", "Bearer \(t.adminToken)")
+        headers.add("Authorization", "Bearer \(t.adminToken)")
+        let head = HTTPRequestHead(method: "GET", target: "/v1/structures", path: "/v1/structures", query: nil,
+                                   version: .http1_1, headers: headers, remoteAddress: "test")
+        #expect(t.app.respond(to: HTTPRequest(head: head, body: [])).status == 401)
     }
 }

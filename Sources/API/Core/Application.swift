@@ -33,11 +33,19 @@ public final class Application: HTTPResponder, @unchecked Sendable {
         case .found(let route, _):
             // Refused before its body is read (and before 100-continue): a request that announces a
             // body without a valid token. One without a body is authenticated once, in `respond`.
-            if !route.isPublic, Self.announcesBody(head), env.tokens.authenticate(head.headers["Authorization"], now: env.clock.now()) == nil {
+            if !route.isPublic, Self.announcesBody(head), env.tokens.authenticate(Self.authorization(head.headers), now: env.clock.now()) == nil {
                 return refuse(route.pattern, .unauthorized)
             }
             return .accept(maxBytes: route.maxBody)
         }
+    }
+
+    /// The request's one `Authorization` value, or nil when it has none or more than one: which
+    /// of two credentials counts would be ambiguous (a proxy may have checked the other), so
+    /// neither does (401).
+    static func authorization(_ headers: HTTPHeaders) -> String? {
+        let values = headers.values("Authorization")
+        return values.count == 1 ? values[0] : nil
     }
 
     /// Whether the request head announces a body (RFC 9112 §6.3: Transfer-Encoding, or a
@@ -59,7 +67,7 @@ public final class Application: HTTPResponder, @unchecked Sendable {
         }
         var principal: Principal?
         if !route.isPublic {
-            principal = env.tokens.authenticate(request.headers["Authorization"], now: env.clock.now())
+            principal = env.tokens.authenticate(Self.authorization(request.headers), now: env.clock.now())
             if principal == nil {
                 return finish(head: request.head, route: route.pattern, start: start, response: Problem.render(.unauthorized, requestId: requestId), requestId: requestId)
             }
