@@ -7,4 +7,9 @@
 static inline int parcours_fix_mmap_threshold(int bytes) {
     return mallopt(M_MMAP_THRESHOLD, bytes);
 }
+/// Gives the free pages inside the heap back to the system (malloc_trim), after work whose
+/// memory the server will not need again.
+static inline void parcours_trim_heap(void) {
+    malloc_trim(0);
+}
 #endif
