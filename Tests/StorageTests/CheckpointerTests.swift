@@ -5,6 +5,11 @@ import Testing
 
 @Suite("WAL checkpoints off the request path")
 struct CheckpointerTests {
+    /// The writer's automatic checkpoint threshold, in pages.
+    private func autocheckpoint(_ pool: DatabasePool) throws -> Int? {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
+    }
+
     /// Rows of `t` in a copy of the database file alone, without its WAL: what is checkpointed.
     private func rowsInMainFile(_ path: String, _ folder: TemporaryFolder) throws -> Int {
         let copy = folder.file("main-only-\(UUID().uuidString).sqlite")
@@ -100,7 +105,7 @@ struct CheckpointerTests {
         try twice.start()
         twice.stop()
         twice.stop()
-        #expect(try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") } == 1000)
+        #expect(try autocheckpoint(pool) == 1000)
     }
 
     @Test("stopping gives the writer back its own checkpoints")
@@ -109,9 +114,9 @@ struct CheckpointerTests {
         let pool = try openDatabase(StorageConfiguration(path: folder.file("parcours.sqlite")))
         let checkpointer = try Checkpointer(pool: pool, interval: 3600, safetyPages: 5000)
         try checkpointer.start()
-        #expect(try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") } == 5000)
+        #expect(try autocheckpoint(pool) == 5000)
         checkpointer.stop()
-        #expect(try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") } == 1000)
+        #expect(try autocheckpoint(pool) == 1000)
     }
 
     @Test("the timer checkpoints by itself")
