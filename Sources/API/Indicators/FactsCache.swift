@@ -139,14 +139,11 @@ final class FactsCache: @unchecked Sendable {
         let count = max(1, parts)
         let results = PartResults(count: count)
         DispatchQueue.concurrentPerform(iterations: count) { i in results.set(i, Result { try compute(i) }) }
-        var seq = Int64.max
+        let shares = try results.all.map { try $0.get() }
+        let seq = shares.map(\.seq).min() ?? 0
         var facts: [Int64: Contribution] = [:]
-        facts.reserveCapacity(results.all.reduce(0) { $0 + ((try? $1.get().facts.count) ?? 0) })
-        for result in results.all {
-            let (partSeq, partFacts) = try result.get()
-            seq = min(seq, partSeq)
-            facts.merge(partFacts) { a, _ in a }
-        }
+        facts.reserveCapacity(shares.reduce(0) { $0 + $1.facts.count })
+        for share in shares { facts.merge(share.facts) { a, _ in a } }
         var cells: [IndicatorCell: IndicatorCounts] = [:]
         for (pid, fact) in facts { cells[fact.cell, default: IndicatorCounts()].add(fact, participant: pid) }
         clock += 1
