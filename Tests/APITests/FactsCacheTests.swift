@@ -203,6 +203,35 @@ struct FactsCacheTests {
         }
     }
 
+    @Test("the pieces of a first computation (the pathway statement in shares, the others whole) add up to the whole")
+    func piecesAddUp() throws {
+        let t = try TestApp(today: "2026-06-30")
+        _ = Self.dataset(t)
+        let query = IndicatorQuery(period: IndicatorPeriod(from: Day("2026-01-01")!, to: Day("2026-06-30")!), scope: .wholeProgramme,
+                                   settings: Settings(), detail: false)
+        try t.pool.read { db in
+            let whole = try query.contributions(db, query.arguments, only: nil)
+            for parts in [1, 2, 3] {
+                let pieces = IndicatorQuery.pieces(parts: parts)
+                // Every statement is in exactly one piece, the pathway statement in every share.
+                for statement in IndicatorQuery.Statement.allCases {
+                    let holding = pieces.filter { $0.statements.contains(statement) }
+                    #expect(holding.count == (statement == .pathway ? parts : 1), "\(statement)")
+                }
+                var sum: [Int64: Contribution] = [:]
+                for piece in pieces {
+                    let part = try query.contributions(db, query.arguments, only: nil, part: piece.part, statements: piece.statements)
+                    sum.merge(part) { a, b in var c = a; c.absorb(b); return c }
+                }
+                #expect(sum == whole, "\(parts) shares")
+            }
+            // Each statement alone leaves the others' fields zero: a piece without the pathway
+            // statement puts nobody in pathway.
+            let exitsOnly = try query.contributions(db, query.arguments, only: nil, statements: [.exits])
+            #expect(!exitsOnly.isEmpty && exitsOnly.values.allSatisfy { !$0.inPathway && $0.months == 0 && $0.entries == 0 })
+        }
+    }
+
     @Test("shares computed at different moments, with writes between, give the exact answer once brought forward")
     func primedAcrossWrites() throws {
         let t = try TestApp(today: "2026-06-30")
@@ -211,16 +240,20 @@ struct FactsCacheTests {
         let cache = FactsCache()
         let query = IndicatorQuery(period: period, scope: .wholeProgramme, settings: Settings(), detail: false, cache: cache)
         let (_, args, key) = query.wholeProgramme
-        func share(_ i: Int) throws -> (seq: Int64, facts: [Int64: Contribution]) {
-            try t.pool.read { db in (try FactsCache.position(db), try query.contributions(db, args, only: nil, part: (i, 2))) }
+        let pieces = IndicatorQuery.pieces(parts: 2)
+        func piece(_ i: Int) throws -> (seq: Int64, facts: [Int64: Contribution]) {
+            try t.pool.read { db in
+                (try FactsCache.position(db), try query.contributions(db, args, only: nil, part: pieces[i].part, statements: pieces[i].statements))
+            }
         }
-        // Share 0 before the writes (one to a participant of each share), share 1 after them.
-        let first = try share(0)
+        // Share 0 of the pathway statement before the writes (interviews for a participant of each
+        // share), every other piece after them.
+        let first = try piece(0)
         let ids = data.participants.map(\.id)
         for p in [ids.first { $0 % 2 == 0 }!, ids.first { $0 % 2 == 1 }!] { data.interview(p, "2026-05-12"); data.interview(p, "2026-05-13") }
-        let second = try share(1)
-        #expect(first.seq < second.seq)
-        try cache.prime(key: key, parts: 2) { $0 == 0 ? first : second }
+        let later = try (1..<pieces.count).map(piece)
+        #expect(later.allSatisfy { first.seq < $0.seq })
+        try cache.prime(key: key, pieces: pieces.count, shares: 2, width: 2) { $0 == 0 ? first : later[$0 - 1] }
         #expect(cache.primes == 1)
         let (cached, fresh) = try t.pool.read { db in
             (try query.run(db), try IndicatorQuery(period: period, scope: .wholeProgramme, settings: Settings(), detail: false).run(db))
@@ -228,7 +261,7 @@ struct FactsCacheTests {
         #expect(cache.lastOutcome == "updated")
         #expect(Self.summary(cached) == Self.summary(fresh))
         // A kept period is not computed again.
-        try cache.prime(key: key, parts: 2) { _ in Issue.record("computed again"); return first }
+        try cache.prime(key: key, pieces: pieces.count, shares: 2, width: 2) { _ in Issue.record("computed again"); return first }
         #expect(cache.primes == 1)
     }
 

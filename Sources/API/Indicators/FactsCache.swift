@@ -17,7 +17,7 @@ import GRDB
 final class FactsCache: @unchecked Sendable {
     private struct Entry {
         var seq: Int64
-        var facts: [Int64: Contribution]
+        var facts: FactTable
         var cells: [IndicatorCell: IndicatorCounts]
         var used: UInt64
     }
@@ -106,9 +106,8 @@ final class FactsCache: @unchecked Sendable {
                 return entry.cells
             }
         }
-        let facts = try compute(nil)
-        var cells: [IndicatorCell: IndicatorCounts] = [:]
-        for (pid, fact) in facts { cells[fact.cell, default: IndicatorCounts()].add(fact, participant: pid) }
+        let facts = FactTable(try compute(nil))
+        let cells = facts.cells(share: 0)
         // A snapshot older than the kept entry (a concurrent call) answers without replacing it.
         if (entries[key]?.seq ?? -1) <= now {
             entries[key] = Entry(seq: now, facts: facts, cells: cells, used: clock)
@@ -125,27 +124,49 @@ final class FactsCache: @unchecked Sendable {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(seq), 0) FROM indicator_changes")) ?? 0
     }
 
-    /// When `key` is not kept, computes it in `parts` shares at once, `compute(i)` returning the
-    /// journal position and the contributions of share `i`, each from a read transaction of its
-    /// own (so each is exact for its own position). The entry is kept as of the oldest position:
-    /// the next `cells` call brings the shares computed later forward from the journal (their
-    /// participants changed since then are recomputed there), so its answer is exact for its
-    /// own snapshot. Why: a full computation is most of a first call's time (0.5 s on a PLIE of
-    /// 100,000 participants), and one connection uses one core.
-    func prime(key: String, parts: Int, compute: (Int) throws -> (seq: Int64, facts: [Int64: Contribution])) throws {
+    /// When `key` is not kept, computes it in `pieces` pieces, `width` at a time, `compute(i)`
+    /// returning the journal position and the contributions of piece `i` (some statements for
+    /// some participants, `IndicatorQuery.pieces`), each from a read transaction of its own (so
+    /// each is exact for its own position). The first `shares` pieces hold the participants
+    /// whose id is their index modulo `shares`; the others anybody. A participant's
+    /// contributions from several pieces add up (`Contribution.absorb`), in the table's share
+    /// of their id, each share on a thread of its own. The entry is kept as of the oldest
+    /// position: the next `cells` call brings the pieces computed later forward from the journal
+    /// (their participants changed since then are recomputed there, whole), so its answer is
+    /// exact for its own snapshot. Why: a full computation is most of a first call's time (0.5 s
+    /// on a PLIE of 100,000 participants), and one connection uses one core.
+    func prime(key: String, pieces: Int, shares: Int, width: Int,
+               compute: (Int) throws -> (seq: Int64, facts: [Int64: Contribution])) throws {
+        precondition(shares >= 1 && shares <= pieces, "the shares are pieces")
         lock.lock()
         defer { lock.unlock() }
         guard entries[key] == nil else { return }
-        let count = max(1, parts)
-        let results = PartResults(count: count)
-        DispatchQueue.concurrentPerform(iterations: count) { i in results.set(i, Result { try compute(i) }) }
-        let shares = try results.all.map { try $0.get() }
-        let seq = shares.map(\.seq).min() ?? 0
-        var facts: [Int64: Contribution] = [:]
-        facts.reserveCapacity(shares.reduce(0) { $0 + $1.facts.count })
-        for share in shares { facts.merge(share.facts) { a, _ in a } }
+        let results = PartResults(count: pieces)
+        // `width` threads take the pieces in order, each the next one left when it is done.
+        let next = PieceCounter()
+        DispatchQueue.concurrentPerform(iterations: max(1, min(width, pieces))) { _ in
+            while let i = next.take(below: pieces) { results.set(i, Result { try compute(i) }) }
+        }
+        // Taken out of `results`, so that each share's dictionary has no other owner and grows
+        // in place below.
+        let done = try results.takeAll().map { try $0.get() }
+        let seq = done.map(\.seq).min() ?? 0
+        let table = ShareBox(done[0..<shares].map(\.facts))
+        let others = done[shares...].map(\.facts)
+        DispatchQueue.concurrentPerform(iterations: shares) { i in
+            var share = table.take(i)
+            for piece in others {
+                for (pid, c) in piece where FactTable.share(of: pid, among: shares) == i {
+                    share[pid, default: Contribution(cell: c.cell)].absorb(c)
+                }
+            }
+            table.put(i, share)
+        }
+        let facts = FactTable(shares: table.takeAll())
         var cells: [IndicatorCell: IndicatorCounts] = [:]
-        for (pid, fact) in facts { cells[fact.cell, default: IndicatorCounts()].add(fact, participant: pid) }
+        let shareCells = ShareBox<[IndicatorCell: IndicatorCounts]>(Array(repeating: [:], count: shares))
+        DispatchQueue.concurrentPerform(iterations: shares) { i in shareCells.put(i, facts.cells(share: i)) }
+        for part in shareCells.takeAll() { for (cell, counts) in part { cells[cell, default: IndicatorCounts()] += counts } }
         clock += 1
         entries[key] = Entry(seq: seq, facts: facts, cells: cells, used: clock)
         if entries.count > capacity, let oldest = entries.min(by: { $0.value.used < $1.value.used })?.key {
@@ -170,13 +191,76 @@ final class FactsCache: @unchecked Sendable {
     }
 }
 
-/// The results of the shares of `FactsCache.prime`, written by concurrent threads.
+/// The next piece of `FactsCache.prime` to compute, taken by concurrent threads.
+private final class PieceCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    func take(below count: Int) -> Int? {
+        lock.withLock {
+            guard next < count else { return nil }
+            defer { next += 1 }
+            return next
+        }
+    }
+}
+
+/// The results of the pieces of `FactsCache.prime`, written by concurrent threads.
 private final class PartResults: @unchecked Sendable {
     private let lock = NSLock()
     private var results: [Result<(seq: Int64, facts: [Int64: Contribution]), Error>?]
     init(count: Int) { results = Array(repeating: nil, count: count) }
     func set(_ i: Int, _ r: Result<(seq: Int64, facts: [Int64: Contribution]), Error>) { lock.withLock { results[i] = r } }
-    var all: [Result<(seq: Int64, facts: [Int64: Contribution]), Error>] {
-        lock.withLock { results.map { $0 ?? .failure(CancellationError()) } }
+    /// Every result (a piece never computed is a failure), leaving none here.
+    func takeAll() -> [Result<(seq: Int64, facts: [Int64: Contribution]), Error>] {
+        lock.withLock {
+            defer { results = [] }
+            return results.map { $0 ?? .failure(CancellationError()) }
+        }
+    }
+}
+
+/// Values handed to concurrent threads, one each, and back: `take` leaves nothing behind, so a
+/// dictionary taken out has no other owner and is changed in place rather than copied.
+private final class ShareBox<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Value?]
+    init(_ values: [Value]) { self.values = values }
+    func take(_ i: Int) -> Value { lock.withLock { defer { values[i] = nil }; return values[i]! } }
+    func put(_ i: Int, _ value: Value) { lock.withLock { values[i] = value } }
+    func takeAll() -> [Value] { lock.withLock { defer { values = [] }; return values.map { $0! } } }
+}
+
+/// A period's contributions by participant id, in shares by id modulo their number (one share
+/// when computed at once): the shares of `FactsCache.prime` are filled on threads of their own
+/// and kept as they are, rather than copied into one table by one thread.
+struct FactTable {
+    private var shares: [[Int64: Contribution]]
+
+    init(shares: [[Int64: Contribution]]) {
+        precondition(!shares.isEmpty)
+        self.shares = shares
+    }
+
+    init(_ facts: [Int64: Contribution]) { shares = [facts] }
+
+    /// The share that holds `pid`: its id modulo `count`, as SQL's `%` gives it for the
+    /// positive ids of a table.
+    static func share(of pid: Int64, among count: Int) -> Int {
+        let r = pid % Int64(count)
+        return Int(r < 0 ? r + Int64(count) : r)
+    }
+
+    subscript(pid: Int64) -> Contribution? {
+        get { shares[Self.share(of: pid, among: shares.count)][pid] }
+        set { shares[Self.share(of: pid, among: shares.count)][pid] = newValue }
+    }
+
+    var count: Int { shares.reduce(0) { $0 + $1.count } }
+
+    /// The sums by cell of share `i`'s contributions.
+    func cells(share i: Int) -> [IndicatorCell: IndicatorCounts] {
+        var cells: [IndicatorCell: IndicatorCounts] = [:]
+        for (pid, fact) in shares[i] { cells[fact.cell, default: IndicatorCounts()].add(fact, participant: pid) }
+        return cells
     }
 }

@@ -30,6 +30,7 @@ struct IndicatorCounts {
         a.overdueContacts += b.overdueContacts
         a.gaps += b.gaps; a.contractDelays += b.contractDelays; a.pendingPositionings += b.pendingPositionings
         a.followed += b.followed
+        a.members += b.members
         for (k, v) in b.ids { a.ids[k, default: []].formUnion(v) }
     }
 
@@ -117,6 +118,22 @@ struct Contribution: Equatable {
     var contractLate = false
 
     init(cell: IndicatorCell) { self.cell = cell }
+
+    /// Adds what other statements read of the same participant (`IndicatorQuery.pieces`): each
+    /// field is set by one statement only, so the sum of the pieces' contributions is the whole.
+    mutating func absorb(_ o: Contribution) {
+        exits.add(o.exits); pathwayDays.add(o.pathwayDays); pathwayExits.add(o.pathwayExits)
+        entries += o.entries
+        months += o.months; compliant += o.compliant
+        followUpsInProgress += o.followUpsInProgress; overdueContacts += o.overdueContacts
+        followUpsCompleted += o.followUpsCompleted
+        pendingPositionings += o.pendingPositionings
+        exitedEarlierPathway = exitedEarlierPathway || o.exitedEarlierPathway
+        inPathway = inPathway || o.inPathway
+        onTo = onTo || o.onTo
+        gap = gap || o.gap
+        contractLate = contractLate || o.contractLate
+    }
 }
 
 /// Three 32-bit counts, one per slot of `Contribution.categories`, stored inline (12 bytes).
@@ -135,6 +152,8 @@ struct CategorySlots: Equatable {
     }
 
     var total: Int32 { slots.0 &+ slots.1 &+ slots.2 }
+
+    mutating func add(_ o: CategorySlots) { slots = (slots.0 + o.slots.0, slots.1 + o.slots.1, slots.2 + o.slots.2) }
 
     static func == (a: CategorySlots, b: CategorySlots) -> Bool { a.slots == b.slots }
 }

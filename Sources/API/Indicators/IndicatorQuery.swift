@@ -45,17 +45,40 @@ struct IndicatorQuery {
         return (IndicatorQuery(period: period, scope: .wholeProgramme, settings: settings, detail: false), wholeArgs, key)
     }
 
+    /// The statements of `contributions`. Each sets fields of a participant's contribution that
+    /// no other sets, so the contributions of different statements add up (`Contribution.absorb`).
+    enum Statement: CaseIterable {
+        case exits, entries, pathway, followUpsInProgress, followUpsCompleted, contractsLate, positionings
+    }
+
+    /// The pieces a full computation is cut into, to run on several connections at once: the
+    /// pathway statement (half of the work, per participant in pathway) in `parts` shares of the
+    /// participants, the others whole, in about equal groups. Why not every statement in shares:
+    /// the others read a range of an index (exits of the period, follow-ups not ended...) that
+    /// each share would read in full to keep its part of it. The longest pieces come first.
+    static func pieces(parts: Int) -> [(statements: Set<Statement>, part: (index: Int, count: Int)?)] {
+        let count = max(1, parts)
+        return (0..<count).map { ([.pathway], (index: $0, count: count)) }
+            + [([.exits], nil), ([.followUpsInProgress], nil), ([.entries, .followUpsCompleted], nil), ([.positionings, .contractsLate], nil)]
+    }
+
     /// Before a read transaction that will ask the cache: when the whole PLIE's figures for this
-    /// period and settings are not kept, computes them on `parts` connections at once, each for
-    /// a share of the participants (`FactsCache.prime`). A no-op without a cache, or with detail.
+    /// period and settings are not kept, computes them on `parts` connections at once, in the
+    /// `pieces` (`FactsCache.prime`). A no-op without a cache, or with detail.
     func primeCache(_ readers: ReadConnections, parts: Int) throws {
         guard let cache, !detail else { return }
         let (query, args, key) = wholeProgramme
-        try cache.prime(key: key, parts: parts) { part in
-            try readers.read { db in
-                // The share fills this connection's page cache; the next write would empty it anyway.
-                defer { try? db.execute(sql: "PRAGMA shrink_memory") }
-                return (try FactsCache.position(db), try query.contributions(db, args, only: nil, part: (part, parts)))
+        let pieces = Self.pieces(parts: parts)
+        try cache.prime(key: key, pieces: pieces.count, shares: max(1, parts), width: parts) { i in
+            // The pathway statement reads its tables in order, and a larger cache only costs it
+            // the allocation; the others seek the participants' facts (and follow-ups, current
+            // pathways) in the order of an index, and reread what a small cache let go: 30-40 %
+            // of their time (docs/PERFORMANCE.md). Either way the cache is emptied after: the
+            // next write would make it useless.
+            let cacheKiB: Int? = pieces[i].statements.contains(.pathway) ? nil : 32_768
+            return try readers.scratchRead(cacheKiB: cacheKiB) { db in
+                (try FactsCache.position(db),
+                 try query.contributions(db, args, only: nil, part: pieces[i].part, statements: pieces[i].statements))
             }
         }
     }
@@ -80,9 +103,11 @@ struct IndicatorQuery {
 
     /// Each participant's contribution to the figures, within the scope, or for the participants
     /// `only` names (the cache's update), or for one `part` of `count` (participants whose id is
-    /// `part` modulo `count`: shares computed at once on several connections).
+    /// `part` modulo `count`: shares computed at once on several connections); from every
+    /// statement, or from those of `statements` only (the fields the others set are left zero).
     func contributions(_ db: Database, _ args: [String: DatabaseValueConvertible?], only: [Int64]?,
-                       part: (index: Int, count: Int)? = nil) throws -> [Int64: Contribution] {
+                       part: (index: Int, count: Int)? = nil,
+                       statements: Set<Statement> = Set(Statement.allCases)) throws -> [Int64: Contribution] {
         var arguments = args
         var restriction = ""
         if let only {
@@ -98,8 +123,11 @@ struct IndicatorQuery {
         let statementArguments = StatementArguments(arguments)
         var out: [Int64: Contribution] = [:]
         if let only { out.reserveCapacity(only.count) }
-        /// Reads `sql` (first columns: participant, referent, operation) into the participants' contributions.
-        func each(_ sql: String, _ body: (Row, inout Contribution) -> Void) throws {
+        /// Reads `sql` (first columns: participant, referent, operation) into the participants'
+        /// contributions, when `statement` is asked for.
+        func each(_ statement: Statement, _ sql: @autoclosure () -> String, _ body: (Row, inout Contribution) -> Void) throws {
+            guard statements.contains(statement) else { return }
+            let sql = sql()
             let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: statementArguments)
             while let row = try rows.next() {
                 let pid: Int64 = row[0]
@@ -115,7 +143,7 @@ struct IndicatorQuery {
 
         // Validated exits dated in the period. Pathway days from the exit's recorded entry, else the
         // participant's entry when it precedes the exit (the same pathway).
-        try each("""
+        try each(.exits, """
             SELECT p.id, p.referent_id, p.operation_id, x.category,
                    julianday(x.date) - julianday(coalesce(x.entry_date, CASE WHEN p.entry_date <= x.date THEN p.entry_date END)) AS d,
                    (p.entry_date IS NULL OR p.entry_date > :to) AS outside
@@ -131,7 +159,7 @@ struct IndicatorQuery {
         }
 
         // Entries: contracts signed in the period.
-        try each("""
+        try each(.entries, """
             SELECT p.id, p.referent_id, p.operation_id FROM contracts x \(scoped)
             WHERE x.signed_on BETWEEN :from AND :to AND \(filter("x.participant_id"))
             """) { _, c in c.entries += 1 }
@@ -142,24 +170,23 @@ struct IndicatorQuery {
         // than in the random order of the period index. A referent's or an operation's scope starts
         // from the facts' index instead, and a list of ids from those ids. Interview compliance reads
         // the monthly counts of `interview_months` between the first and last months wholly in
-        // pathway and in the period.
+        // pathway and in the period: the pathway's own are stored with it (migrations/0008), so
+        // nothing here is computed from a date.
         let joinReferent = scope.needsReferent ? "JOIN referents r ON r.id = p.referent_id" : ""
         let pathways = scope.narrowsParticipants || only != nil ? "current_pathways cp" : "current_pathways cp NOT INDEXED"
-        try each("""
-            WITH span AS MATERIALIZED (
-                SELECT p.id, p.referent_id, p.operation_id, p.open_steps, p.last_step_end, cp.entry_date, cp.exit_date,
-                       (cp.exit_date IS NULL OR cp.exit_date >= :to) AS on_to,
-                       \(PathwaySQL.minimumInterviews) AS minimum,
-                       max(\(PathwaySQL.firstWholeMonth(entry: "cp.entry_date")), :first_month) AS fm,
-                       CASE WHEN cp.exit_date IS NULL THEN :last_month ELSE min(\(PathwaySQL.lastWholeMonth(exit: "cp.exit_date")), :last_month) END AS lm
-                FROM \(pathways) JOIN \(PathwaySQL.facts) p ON p.id = cp.participant_id \(joinReferent)
-                WHERE \(PathwaySQL.overlapsPeriod) AND \(filter("cp.participant_id")))
-            SELECT p.id, p.referent_id, p.operation_id, p.on_to, max(0, p.lm - p.fm + 1) AS months,
-                   CASE WHEN p.lm < p.fm THEN 0 WHEN p.minimum <= 0 THEN p.lm - p.fm + 1
+        let onTo = "(cp.exit_date IS NULL OR cp.exit_date >= :to)"
+        let firstMonth = "max(cp.first_month, :first_month)"
+        let lastMonth = "CASE WHEN cp.exit_date IS NULL THEN :last_month ELSE min(cp.last_month, :last_month) END"
+        let minimum = PathwaySQL.minimumInterviews(operation: "o")
+        try each(.pathway, """
+            SELECT p.id, p.referent_id, p.operation_id, \(onTo) AS on_to, max(0, \(lastMonth) - \(firstMonth) + 1) AS months,
+                   CASE WHEN \(lastMonth) < \(firstMonth) THEN 0 WHEN \(minimum) <= 0 THEN \(lastMonth) - \(firstMonth) + 1
                         ELSE (SELECT count(*) FROM interview_months im
-                              WHERE im.participant_id = p.id AND im.month BETWEEN p.fm AND p.lm AND im.count >= p.minimum) END AS compliant,
-                   CASE WHEN p.on_to THEN \(PathwaySQL.hasGap) ELSE 0 END AS gap
-            FROM span p
+                              WHERE im.participant_id = p.id AND im.month BETWEEN \(firstMonth) AND \(lastMonth) AND im.count >= \(minimum)) END AS compliant,
+                   CASE WHEN \(onTo) THEN \(PathwaySQL.hasGap) ELSE 0 END AS gap
+            FROM \(pathways) JOIN \(PathwaySQL.facts) p ON p.id = cp.participant_id \(joinReferent)
+                 LEFT JOIN operations o ON o.id = p.operation_id
+            WHERE \(PathwaySQL.overlapsPeriod) AND \(filter("cp.participant_id"))
             """) { row, c in
             c.inPathway = true
             c.onTo = row[3]
@@ -170,7 +197,7 @@ struct IndicatorQuery {
 
         // Follow-ups in progress on `to` of participants in pathway on `to`, and those with a contact
         // overdue: a range of `follow_ups_ends` (those not ended by `to`), a few thousand rows.
-        try each("""
+        try each(.followUpsInProgress, """
             SELECT p.id, p.referent_id, p.operation_id, \(PathwaySQL.contactOverdue(on: ":to")) AS overdue
             FROM follow_ups f JOIN current_pathways cp ON cp.participant_id = f.participant_id
                  \(PathwaySQL.ownerOf("f", referent: scope.needsReferent))
@@ -182,7 +209,7 @@ struct IndicatorQuery {
         }
 
         // Follow-ups completed in the period.
-        try each("""
+        try each(.followUpsCompleted, """
             SELECT p.id, p.referent_id, p.operation_id
             FROM follow_ups f \(PathwaySQL.ownerOf("f", referent: scope.needsReferent))
             WHERE f.ends_on BETWEEN :from AND :to AND \(PathwaySQL.followUpCompleted(by: ":to")) AND \(filter("f.participant_id"))
@@ -191,13 +218,13 @@ struct IndicatorQuery {
         // Contracts still unsigned after the delay. For a list of ids, from those ids: the status
         // index would read every admitted participant to keep a handful.
         let admitted = only == nil ? "participants p" : "participants p NOT INDEXED"
-        try each("""
+        try each(.contractsLate, """
             SELECT p.id, p.referent_id, p.operation_id FROM \(admitted) \(joinReferent)
             WHERE \(PathwaySQL.contractLate) AND \(filter("p.id"))
             """) { _, c in c.contractLate = true }
 
         // Positionings without result after the delay.
-        try each("""
+        try each(.positionings, """
             SELECT p.id, p.referent_id, p.operation_id FROM positionings x \(scoped)
             WHERE \(PathwaySQL.positioningPending) AND \(filter("x.participant_id"))
             """) { _, c in c.pendingPositionings += 1 }

@@ -17,19 +17,6 @@ enum PathwaySQL {
     /// "In pathway on D" is the period [D, D].
     static let overlapsPeriod = "coalesce(cp.exit_date, '9999-12-31') >= :from AND cp.entry_date <= :to"
 
-    /// `Indicators.monthNumber` of a date expression.
-    static func monthNumber(_ date: String) -> String {
-        "(CAST(substr(\(date), 1, 4) AS INTEGER) * 12 + CAST(substr(\(date), 6, 2) AS INTEGER) - 1)"
-    }
-
-    /// `Indicators.firstWholeMonth`.
-    static func firstWholeMonth(entry: String) -> String { "(\(monthNumber(entry)) + (substr(\(entry), 9, 2) <> '01'))" }
-
-    /// `Indicators.lastWholeMonth` (date() is only called for days 28 to 31, to find a month's last day).
-    static func lastWholeMonth(exit: String) -> String {
-        "(\(monthNumber(exit)) - CASE WHEN substr(\(exit), 9, 2) < '28' THEN 1 WHEN substr(date(\(exit), '+1 day'), 9, 2) = '01' THEN 0 ELSE 1 END)"
-    }
-
     /// `Deadlines.hasGap`: no planned or ongoing step, and the last activity (entry, or the latest
     /// step end: actual, else planned) before `:gap_cutoff`. Over `participant_facts p`, whose
     /// `open_steps` and `last_step_end` the triggers of migrations/0004 keep from `steps`.
@@ -45,6 +32,10 @@ enum PathwaySQL {
 
     /// `Interviews.minimumPerMonth`: the operation's own minimum, else the setting (`:min_interviews`).
     static let minimumInterviews = "coalesce((SELECT o.min_interviews_per_month FROM operations o WHERE o.id = p.operation_id), :min_interviews)"
+
+    /// The same, over the participant's operation joined as `operation` (`LEFT JOIN operations`):
+    /// a column read instead of a subquery per row.
+    static func minimumInterviews(operation: String) -> String { "coalesce(\(operation).min_interviews_per_month, :min_interviews)" }
 
     /// The participant (`p`, their narrow facts) and referent (`r`) of the rows aliased `alias`:
     /// the joins `CaseloadScope`'s conditions read. Without `referent` (a scope that does not

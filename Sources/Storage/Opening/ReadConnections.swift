@@ -45,19 +45,40 @@ public final class ReadConnections: @unchecked Sendable {
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
         let connection = try take()
         defer { giveBack(connection) }
+        return try connection.inDatabase { db in try transaction(db, body) }
+    }
+
+    /// `read` for a long computation: with a page cache of `cacheKiB` for its length (nil: the
+    /// usual one), emptied after it, so the connection goes back with its usual cache and the
+    /// pages are given back to the allocator. Why: a statement that seeks a table in random
+    /// order rereads, through a system call each, the pages a small cache let go (the
+    /// indicators' first computation of a period, `IndicatorQuery.primeCache`).
+    public func scratchRead<T>(cacheKiB: Int?, _ body: (Database) throws -> T) throws -> T {
+        let connection = try take()
+        defer { giveBack(connection) }
         return try connection.inDatabase { db in
-            try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
-            let value: T
-            do {
-                value = try body(db)
-                try db.cachedStatement(sql: "COMMIT").execute()
-            } catch {
-                // Also when COMMIT failed: GRDB refuses to give back a connection left in a transaction.
-                if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK") }
-                throw error
+            if let cacheKiB { try db.execute(sql: "PRAGMA cache_size = -\(cacheKiB)") }
+            defer {
+                if cacheKiB != nil { try? db.execute(sql: "PRAGMA cache_size = -\(readerCacheKiB)") }
+                try? db.execute(sql: "PRAGMA shrink_memory")
             }
-            return value
+            return try transaction(db, body)
         }
+    }
+
+    /// `body` between BEGIN and COMMIT (prepared once per connection), rolled back when it throws.
+    private func transaction<T>(_ db: Database, _ body: (Database) throws -> T) throws -> T {
+        try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
+        let value: T
+        do {
+            value = try body(db)
+            try db.cachedStatement(sql: "COMMIT").execute()
+        } catch {
+            // Also when COMMIT failed: GRDB refuses to give back a connection left in a transaction.
+            if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK") }
+            throw error
+        }
+        return value
     }
 
     /// Connections open now (for the tests).
