@@ -101,6 +101,14 @@ struct IndicatorQuery {
         return cells
     }
 
+    /// The bits set in `mask` from bit `offset` on, `count` of them (at most 63 in all: the
+    /// months of migrations/0010's masks).
+    static func monthsInMask(_ mask: Int64, from offset: Int, count: Int) -> Int32 {
+        guard count > 0, offset >= 0, offset + count <= 63 else { return 0 }
+        let window = (UInt64(bitPattern: mask) >> UInt64(offset)) & ((1 << UInt64(count)) - 1)
+        return Int32(window.nonzeroBitCount)
+    }
+
     /// Each participant's contribution to the figures, within the scope, or for the participants
     /// `only` names (the cache's update), or for one `part` of `count` (participants whose id is
     /// `part` modulo `count`: shares computed at once on several connections); from every
@@ -166,12 +174,16 @@ struct IndicatorQuery {
 
         // The pathway facts, once per participant in pathway at some day of the period. For the whole
         // PLIE, current_pathways is read in rowid order (NOT INDEXED still seeks by rowid): every later
-        // seek (facts, interview months) then moves forward through its table, several times faster
-        // than in the random order of the period index. A referent's or an operation's scope starts
-        // from the facts' index instead, and a list of ids from those ids. Interview compliance reads
-        // the monthly counts of `interview_months` between the first and last months wholly in
-        // pathway and in the period: the pathway's own are stored with it (migrations/0008), so
-        // nothing here is computed from a date.
+        // seek (facts) then moves forward through its table, several times faster than in the random
+        // order of the period index. A referent's or an operation's scope starts from the facts'
+        // index instead, and a list of ids from those ids. Nothing here is computed from a date: the
+        // pathway's whole months are stored with it (migrations/0008).
+        //
+        // Interview compliance counts the months from `firstMonth` to `lastMonth` that hold the
+        // minimum of interviews. For a minimum of 1 to 3 and months within the pathway's first 63,
+        // the pathway keeps those months as the bits of a mask (migrations/0010): the statement
+        // answers -1 with the mask and the bits' offset, and the bits are counted here. Otherwise
+        // it counts the rows of `interview_months`.
         let joinReferent = scope.needsReferent ? "JOIN referents r ON r.id = p.referent_id" : ""
         let pathways = scope.narrowsParticipants || only != nil ? "current_pathways cp" : "current_pathways cp NOT INDEXED"
         let onTo = "(cp.exit_date IS NULL OR cp.exit_date >= :to)"
@@ -181,9 +193,12 @@ struct IndicatorQuery {
         try each(.pathway, """
             SELECT p.id, p.referent_id, p.operation_id, \(onTo) AS on_to, max(0, \(lastMonth) - \(firstMonth) + 1) AS months,
                    CASE WHEN \(lastMonth) < \(firstMonth) THEN 0 WHEN \(minimum) <= 0 THEN \(lastMonth) - \(firstMonth) + 1
+                        WHEN \(minimum) <= 3 AND \(lastMonth) <= cp.first_month + 62 THEN -1
                         ELSE (SELECT count(*) FROM interview_months im
                               WHERE im.participant_id = p.id AND im.month BETWEEN \(firstMonth) AND \(lastMonth) AND im.count >= \(minimum)) END AS compliant,
-                   CASE WHEN \(onTo) THEN \(PathwaySQL.hasGap) ELSE 0 END AS gap
+                   CASE WHEN \(onTo) THEN \(PathwaySQL.hasGap) ELSE 0 END AS gap,
+                   CASE \(minimum) WHEN 1 THEN cp.months_1 WHEN 2 THEN cp.months_2 WHEN 3 THEN cp.months_3 ELSE 0 END AS mask,
+                   \(firstMonth) - cp.first_month AS offset
             FROM \(pathways) JOIN \(PathwaySQL.facts) p ON p.id = cp.participant_id \(joinReferent)
                  LEFT JOIN operations o ON o.id = p.operation_id
             WHERE \(PathwaySQL.overlapsPeriod) AND \(filter("cp.participant_id"))
@@ -191,7 +206,8 @@ struct IndicatorQuery {
             c.inPathway = true
             c.onTo = row[3]
             c.months = row[4]
-            c.compliant = row[5]
+            let compliant: Int32 = row[5]
+            c.compliant = compliant >= 0 ? compliant : Self.monthsInMask(row[7], from: row[8], count: Int(c.months))
             c.gap = row[6]
         }
 
