@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "Exports", dependencies: ["Domain", "ZIPFoundation"]),
         // Routes: decode, authorise, call the domain in one transaction, encode.
         .target(name: "API", dependencies: [
-            "HTTPServer", "Storage", "Domain", "Exports",
+            "HTTPServer", "Storage", "Domain", "Exports", "CParcoursMalloc",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),

@@ -134,13 +134,15 @@ final class FactsCache: @unchecked Sendable {
     /// position: the next `cells` call brings the pieces computed later forward from the journal
     /// (their participants changed since then are recomputed there, whole), so its answer is
     /// exact for its own snapshot. Why: a full computation is most of a first call's time (0.5 s
-    /// on a PLIE of 100,000 participants), and one connection uses one core.
+    /// on a PLIE of 100,000 participants), and one connection uses one core. Returns whether it
+    /// computed (false: the period was kept).
+    @discardableResult
     func prime(key: String, pieces: Int, shares: Int, width: Int,
-               compute: (Int) throws -> (seq: Int64, facts: [Int64: Contribution])) throws {
+               compute: (Int) throws -> (seq: Int64, facts: [Int64: Contribution])) throws -> Bool {
         precondition(shares >= 1 && shares <= pieces, "the shares are pieces")
         lock.lock()
         defer { lock.unlock() }
-        guard entries[key] == nil else { return }
+        guard entries[key] == nil else { return false }
         let results = PartResults(count: pieces)
         // `width` threads take the pieces in order, each the next one left when it is done.
         let next = PieceCounter()
@@ -173,6 +175,7 @@ final class FactsCache: @unchecked Sendable {
             entries[oldest] = nil
         }
         primes += 1
+        return true
     }
 
     /// The participants journaled after `seq`, or nil when only a full computation is right: the

@@ -1,3 +1,4 @@
+import CParcoursMalloc
 import Domain
 import Storage
 import GRDB
@@ -69,7 +70,7 @@ struct IndicatorQuery {
         guard let cache, !detail else { return }
         let (query, args, key) = wholeProgramme
         let pieces = Self.pieces(parts: parts)
-        try cache.prime(key: key, pieces: pieces.count, shares: max(1, parts), width: parts) { i in
+        let computed = try cache.prime(key: key, pieces: pieces.count, shares: max(1, parts), width: parts) { i in
             // The pathway statement reads its tables in order, and a larger cache only costs it
             // the allocation; the others seek the participants' facts (and follow-ups, current
             // pathways) in the order of an index, and reread what a small cache let go: 30-40 %
@@ -81,6 +82,10 @@ struct IndicatorQuery {
                  try query.contributions(db, args, only: nil, part: pieces[i].part, statements: pieces[i].statements))
             }
         }
+        // The pieces' tables and page caches were freed, most of them inside glibc's heap, which
+        // keeps the pages: 12 MiB of the process after a first call on the 100k database
+        // (docs/PERFORMANCE.md). Only after a computation: a kept period frees nothing.
+        if computed { parcours_trim_heap() }
     }
 
     func run(_ db: Database) throws -> [IndicatorCell: IndicatorCounts] {
