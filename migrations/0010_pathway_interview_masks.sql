@@ -12,6 +12,17 @@
 -- purges) or moves an entry keeps them, from the rows `interview_months` holds: a participant's
 -- masks are recomputed from those rows whenever one of them changes, and when the pathway starts
 -- or its entry moves (its bits then mean other months). Recomputing reads at most 63 rows.
+-- The journal (0006) needs no entry of its own when a mask changes: the masks change with a row
+-- of `interview_months` (journaled) or with the pathway's entry or participant (journaled here).
+-- Without the column list every interview write would journal its participant twice, and the
+-- bounded journal would cover half as many writes.
+DROP TRIGGER indicator_changes_pathway_update;
+CREATE TRIGGER indicator_changes_pathway_update AFTER UPDATE OF participant_id, entry_date, exit_date ON current_pathways
+BEGIN
+    INSERT INTO indicator_changes (participant_id) VALUES (old.participant_id);
+    INSERT INTO indicator_changes (participant_id) SELECT new.participant_id WHERE new.participant_id <> old.participant_id;
+END;
+
 ALTER TABLE current_pathways ADD COLUMN months_1 INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE current_pathways ADD COLUMN months_2 INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE current_pathways ADD COLUMN months_3 INTEGER NOT NULL DEFAULT 0;

@@ -182,14 +182,19 @@ struct FactsCacheTests {
         #expect(slots != CategorySlots())
     }
 
-    @Test("shares of the participants (id modulo the number of shares) together are exactly the whole")
-    func sharesAddUp() throws {
+    /// The whole PLIE's query for the first half of 2026 over `dataset`, and its contributions
+    /// computed at once, for tests that compute them in parts.
+    private static func withWhole(_ body: (Database, IndicatorQuery, [Int64: Contribution]) throws -> Void) throws {
         let t = try TestApp(today: "2026-06-30")
         _ = Self.dataset(t)
         let query = IndicatorQuery(period: IndicatorPeriod(from: Day("2026-01-01")!, to: Day("2026-06-30")!), scope: .wholeProgramme,
                                    settings: Settings(), detail: false)
-        try t.pool.read { db in
-            let whole = try query.contributions(db, query.arguments, only: nil)
+        try t.pool.read { db in try body(db, query, try query.contributions(db, query.arguments, only: nil)) }
+    }
+
+    @Test("shares of the participants (id modulo the number of shares) together are exactly the whole")
+    func sharesAddUp() throws {
+        try Self.withWhole { db, query, whole in
             for count in [2, 3] {
                 var union: [Int64: Contribution] = [:]
                 for i in 0..<count {
@@ -205,12 +210,7 @@ struct FactsCacheTests {
 
     @Test("the pieces of a first computation (the pathway statement in shares, the others whole) add up to the whole")
     func piecesAddUp() throws {
-        let t = try TestApp(today: "2026-06-30")
-        _ = Self.dataset(t)
-        let query = IndicatorQuery(period: IndicatorPeriod(from: Day("2026-01-01")!, to: Day("2026-06-30")!), scope: .wholeProgramme,
-                                   settings: Settings(), detail: false)
-        try t.pool.read { db in
-            let whole = try query.contributions(db, query.arguments, only: nil)
+        try Self.withWhole { db, query, whole in
             for parts in [1, 2, 3] {
                 let pieces = IndicatorQuery.pieces(parts: parts)
                 // Every statement is in exactly one piece, the pathway statement in every share.

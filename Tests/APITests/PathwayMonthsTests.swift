@@ -134,6 +134,27 @@ struct PathwayMonthsTests {
         }
     }
 
+    @Test("keeping the masks journals nothing of its own: an interview is one journal entry, an entry moved one")
+    func journalOnce() throws {
+        let t = try TestApp(today: "2026-06-30")
+        let data = IndicatorData(t.pool)
+        let p = data.participant(data.referent(data.structure()), entry: "2026-01-05")
+        func journaled(_ write: () throws -> Void) throws -> [Int64?] {
+            let before = try t.pool.read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM indicator_changes") ?? 0 }
+            try write()
+            return try t.pool.read { db in try Int64?.fetchAll(db, sql: "SELECT participant_id FROM indicator_changes WHERE seq > ?", arguments: [before]) }
+        }
+        #expect(try journaled { data.interview(p, "2026-03-10") } == [p])
+        #expect(try journaled { data.interview(p, "2026-03-11") } == [p])
+        let masks = try t.pool.read { db in try Int.fetchOne(db, sql: "SELECT months_2 FROM current_pathways WHERE participant_id = ?", arguments: [p]) }
+        #expect(masks == 1 << 1, "March 2026 is the second whole month from a 5 January entry")
+        // The entry moves: the pathway row (and with it the masks) changes, journaled once.
+        let moved = try journaled { try t.pool.write { db in try db.execute(sql: "UPDATE participants SET entry_date = '2026-03-01' WHERE id = ?", arguments: [p]) } }
+        #expect(moved.allSatisfy { $0 == p } && !moved.isEmpty)
+        let after = try t.pool.read { db in try Int.fetchOne(db, sql: "SELECT months_2 FROM current_pathways WHERE participant_id = ?", arguments: [p]) }
+        #expect(after == 1 << 0, "March is the first whole month from a 1 March entry")
+    }
+
     @Test("the bits of a mask are counted from an offset, never past the 63rd")
     func bitCounting() {
         #expect(IndicatorQuery.monthsInMask(0b1011, from: 0, count: 4) == 3)

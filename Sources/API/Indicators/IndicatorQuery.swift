@@ -1,4 +1,7 @@
+#if os(Linux)
 import CParcoursMalloc
+#endif
+import Dispatch
 import Domain
 import Storage
 import GRDB
@@ -84,8 +87,13 @@ struct IndicatorQuery {
         }
         // The pieces' tables and page caches were freed, most of them inside glibc's heap, which
         // keeps the pages: 12 MiB of the process after a first call on the 100k database
-        // (docs/PERFORMANCE.md). Only after a computation: a kept period frees nothing.
-        if computed { parcours_trim_heap() }
+        // (docs/PERFORMANCE.md). Only after a computation (a kept period frees nothing), and on
+        // another thread: the caller holds the cache's turn, which other callers wait for.
+        #if os(Linux)
+        if computed { DispatchQueue.global(qos: .utility).async { parcours_trim_heap() } }
+        #else
+        _ = computed
+        #endif
     }
 
     func run(_ db: Database) throws -> [IndicatorCell: IndicatorCounts] {
