@@ -109,12 +109,7 @@ final class FactsCache: @unchecked Sendable {
         let facts = FactTable(try compute(nil))
         let cells = facts.cells(share: 0)
         // A snapshot older than the kept entry (a concurrent call) answers without replacing it.
-        if (entries[key]?.seq ?? -1) <= now {
-            entries[key] = Entry(seq: now, facts: facts, cells: cells, used: clock)
-            if entries.count > capacity, let oldest = entries.min(by: { $0.value.used < $1.value.used })?.key {
-                entries[oldest] = nil
-            }
-        }
+        if (entries[key]?.seq ?? -1) <= now { keep(key, Entry(seq: now, facts: facts, cells: cells, used: clock)) }
         lastOutcome = "full"
         return cells
     }
@@ -143,18 +138,21 @@ final class FactsCache: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard entries[key] == nil else { return false }
-        let results = PartResults(count: pieces)
+        // Each slot holds a failure until its piece is computed.
+        let results = ShareBox<Result<(seq: Int64, facts: [Int64: Contribution]), Error>>(
+            Array(repeating: .failure(CancellationError()), count: pieces))
         // `width` threads take the pieces in order, each the next one left when it is done.
         let next = PieceCounter()
         DispatchQueue.concurrentPerform(iterations: max(1, min(width, pieces))) { _ in
-            while let i = next.take(below: pieces) { results.set(i, Result { try compute(i) }) }
+            while let i = next.take(below: pieces) { results.put(i, Result { try compute(i) }) }
         }
-        // Taken out of `results`, so that each share's dictionary has no other owner and grows
-        // in place below.
-        let done = try results.takeAll().map { try $0.get() }
+        // Taken out of `results`, then `done` emptied, so that each share's dictionary has no
+        // other owner than `table` and grows in place below.
+        var done = try results.takeAll().map { try $0.get() }
         let seq = done.map(\.seq).min() ?? 0
-        let table = ShareBox(done[0..<shares].map(\.facts))
         let others = done[shares...].map(\.facts)
+        let table = ShareBox(done[0..<shares].map(\.facts))
+        done = []
         DispatchQueue.concurrentPerform(iterations: shares) { i in
             var share = table.take(i)
             for piece in others {
@@ -170,12 +168,17 @@ final class FactsCache: @unchecked Sendable {
         DispatchQueue.concurrentPerform(iterations: shares) { i in shareCells.put(i, facts.cells(share: i)) }
         for part in shareCells.takeAll() { for (cell, counts) in part { cells[cell, default: IndicatorCounts()] += counts } }
         clock += 1
-        entries[key] = Entry(seq: seq, facts: facts, cells: cells, used: clock)
+        keep(key, Entry(seq: seq, facts: facts, cells: cells, used: clock))
+        primes += 1
+        return true
+    }
+
+    /// Keeps `entry` under `key`, dropping the least recently used period beyond `capacity`.
+    private func keep(_ key: String, _ entry: Entry) {
+        entries[key] = entry
         if entries.count > capacity, let oldest = entries.min(by: { $0.value.used < $1.value.used })?.key {
             entries[oldest] = nil
         }
-        primes += 1
-        return true
     }
 
     /// The participants journaled after `seq`, or nil when only a full computation is right: the
@@ -207,23 +210,9 @@ private final class PieceCounter: @unchecked Sendable {
     }
 }
 
-/// The results of the pieces of `FactsCache.prime`, written by concurrent threads.
-private final class PartResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var results: [Result<(seq: Int64, facts: [Int64: Contribution]), Error>?]
-    init(count: Int) { results = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ r: Result<(seq: Int64, facts: [Int64: Contribution]), Error>) { lock.withLock { results[i] = r } }
-    /// Every result (a piece never computed is a failure), leaving none here.
-    func takeAll() -> [Result<(seq: Int64, facts: [Int64: Contribution]), Error>] {
-        lock.withLock {
-            defer { results = [] }
-            return results.map { $0 ?? .failure(CancellationError()) }
-        }
-    }
-}
-
-/// Values handed to concurrent threads, one each, and back: `take` leaves nothing behind, so a
-/// dictionary taken out has no other owner and is changed in place rather than copied.
+/// Values handed to concurrent threads, one each, and back (the pieces' results, the shares of
+/// `FactsCache.prime`): `take` leaves nothing behind, so a dictionary taken out has no other
+/// owner and is changed in place rather than copied.
 private final class ShareBox<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var values: [Value?]
@@ -257,8 +246,6 @@ struct FactTable {
         get { shares[Self.share(of: pid, among: shares.count)][pid] }
         set { shares[Self.share(of: pid, among: shares.count)][pid] = newValue }
     }
-
-    var count: Int { shares.reduce(0) { $0 + $1.count } }
 
     /// The sums by cell of share `i`'s contributions.
     func cells(share i: Int) -> [IndicatorCell: IndicatorCounts] {
