@@ -10,6 +10,22 @@ struct CheckpointerTests {
         try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
     }
 
+    /// A new database with a table `t` of rows padded to about a page each (its folder keeps
+    /// the file alive).
+    private func paddedTable() throws -> (folder: TemporaryFolder, path: String, pool: DatabasePool) {
+        let folder = try TemporaryFolder()
+        let path = folder.file("parcours.sqlite")
+        let pool = try openDatabase(StorageConfiguration(path: path))
+        try pool.write { db in try db.execute(sql: "CREATE TABLE t (x INTEGER PRIMARY KEY, pad TEXT) STRICT") }
+        return (folder, path, pool)
+    }
+
+    /// One commit per row of `t`, for the keys `keys`: a WAL frame or so each.
+    private func insert(_ pool: DatabasePool, _ keys: Range<Int>) throws {
+        let pad = String(repeating: "x", count: 3000)
+        for i in keys { try pool.write { db in try db.execute(sql: "INSERT INTO t VALUES (?, ?)", arguments: [i, pad]) } }
+    }
+
     /// Rows of `t` in a copy of the database file alone, without its WAL: what is checkpointed.
     private func rowsInMainFile(_ path: String, _ folder: TemporaryFolder) throws -> Int {
         let copy = folder.file("main-only-\(UUID().uuidString).sqlite")
@@ -20,18 +36,14 @@ struct CheckpointerTests {
 
     @Test("the writer leaves checkpoints to the checkpointer, whose checkpoint puts every commit in the database file")
     func checkpoints() throws {
-        let folder = try TemporaryFolder()
-        let path = folder.file("parcours.sqlite")
-        let pool = try openDatabase(StorageConfiguration(path: path))
-        try pool.write { db in try db.execute(sql: "CREATE TABLE t (x INTEGER PRIMARY KEY, pad TEXT) STRICT") }
+        let (folder, path, pool) = try paddedTable()
         _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         let checkpointer = try Checkpointer(pool: pool, interval: 3600)
         try checkpointer.start()
         defer { checkpointer.stop() }
 
         // About 1,500 pages of commits: past SQLite's own threshold of 1,000, short of the safety one.
-        let pad = String(repeating: "x", count: 3000)
-        for i in 0..<1500 { try pool.write { db in try db.execute(sql: "INSERT INTO t VALUES (?, ?)", arguments: [i, pad]) } }
+        try insert(pool, 0..<1500)
         #expect(try rowsInMainFile(path, folder) == 0, "the writer checkpointed by itself")
 
         let result = try checkpointer.checkpoint()
@@ -42,17 +54,12 @@ struct CheckpointerTests {
 
     @Test("past restartFrames, a quiet moment lets the WAL start over; a write under way makes it wait for the next tick")
     func restart() throws {
-        let folder = try TemporaryFolder()
-        let pool = try openDatabase(StorageConfiguration(path: folder.file("parcours.sqlite")))
-        try pool.write { db in try db.execute(sql: "CREATE TABLE t (x INTEGER PRIMARY KEY, pad TEXT) STRICT") }
+        let (folder, _, pool) = try paddedTable()
+        defer { withExtendedLifetime(folder) {} }
         let checkpointer = try Checkpointer(pool: pool, interval: 3600, restartFrames: 100)
         try checkpointer.start()
         defer { checkpointer.stop() }
-        let pad = String(repeating: "x", count: 3000)
-        func write(_ n: Int, from: Int) throws {
-            for i in from..<(from + n) { try pool.write { db in try db.execute(sql: "INSERT INTO t VALUES (?, ?)", arguments: [i, pad]) } }
-        }
-        try write(300, from: 0)
+        try insert(pool, 0..<300)
         // A write holding the lock: the restart gives up at once (no wait), the passive part is done.
         let holding = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
         Thread {
@@ -71,7 +78,7 @@ struct CheckpointerTests {
         done.wait()
         try checkpointer.checkpoint()
         #expect(checkpointer.status.restarts == 1)
-        try write(5, from: 1000)
+        try insert(pool, 1000..<1005)
         let after = try checkpointer.checkpoint()
         #expect(after.walFrames < 100, "the WAL did not start over: \(after.walFrames) frames")
         #expect(try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM t") } == 306)
@@ -79,19 +86,17 @@ struct CheckpointerTests {
 
     @Test("once the WAL started over, an idle WAL is not restarted again at every tick")
     func idleRestartOnce() throws {
-        let folder = try TemporaryFolder()
-        let pool = try openDatabase(StorageConfiguration(path: folder.file("parcours.sqlite")))
-        try pool.write { db in try db.execute(sql: "CREATE TABLE t (x INTEGER PRIMARY KEY, pad TEXT) STRICT") }
+        let (folder, _, pool) = try paddedTable()
+        defer { withExtendedLifetime(folder) {} }
         let checkpointer = try Checkpointer(pool: pool, interval: 3600, restartFrames: 100)
-        let pad = String(repeating: "x", count: 3000)
-        for i in 0..<300 { try pool.write { db in try db.execute(sql: "INSERT INTO t VALUES (?, ?)", arguments: [i, pad]) } }
+        try insert(pool, 0..<300)
         try checkpointer.checkpoint()
         #expect(checkpointer.status.restarts == 1)
         // No write since: the WAL keeps its length, and there is nothing to start over.
         for _ in 0..<5 { try checkpointer.checkpoint() }
         #expect(checkpointer.status.restarts == 1 && checkpointer.status.runs == 6)
         // Writes fill a new WAL past the threshold: restarted again.
-        for i in 1000..<1400 { try pool.write { db in try db.execute(sql: "INSERT INTO t VALUES (?, ?)", arguments: [i, pad]) } }
+        try insert(pool, 1000..<1400)
         try checkpointer.checkpoint()
         #expect(checkpointer.status.restarts == 2 && checkpointer.status.errors == 0)
     }
