@@ -172,6 +172,19 @@ struct FactsCacheTests {
         #expect(first.json["period"]?["to"] == "2026-07-01")
     }
 
+    @Test("a dictionary's value changed in place: an existing one changed where it lies, a missing one built, changed and inserted")
+    func modifyInPlace() {
+        let cell = IndicatorCell(referentId: 1, operationId: nil)
+        var table: [Int64: Contribution] = [7: Contribution(cell: cell)]
+        var built = 0
+        table.modify(7, default: { built += 1; return Contribution(cell: cell) }()) { $0.entries += 2 }
+        table.modify(7, default: { built += 1; return Contribution(cell: cell) }()) { $0.entries += 1 }
+        table.modify(9, default: { built += 1; return Contribution(cell: IndicatorCell(referentId: 2, operationId: 4)) }()) { $0.months = 5 }
+        #expect(built == 1, "the default is built for the missing key only")
+        #expect(table.count == 2 && table[7]?.entries == 3 && table[7]?.cell == cell)
+        #expect(table[9]?.months == 5 && table[9]?.cell == IndicatorCell(referentId: 2, operationId: 4))
+    }
+
     @Test("a participant's kept contribution takes 96 bytes, and its category slots keep each slot apart")
     func contributionSize() {
         // The cache keeps one per participant and period: 100,000 participants, two periods.

@@ -91,7 +91,7 @@ final class FactsCache: @unchecked Sendable {
                 for pid in changed {
                     if let old = entry.facts[pid] { entry.cells[old.cell]?.add(old, participant: pid, sign: -1) }
                     if let new = fresh[pid] {
-                        entry.cells[new.cell, default: IndicatorCounts()].add(new, participant: pid)
+                        entry.cells.modify(new.cell, default: IndicatorCounts()) { $0.add(new, participant: pid) }
                         entry.facts[pid] = new
                     } else {
                         entry.facts[pid] = nil
@@ -157,7 +157,7 @@ final class FactsCache: @unchecked Sendable {
             var share = table.take(i)
             for piece in others {
                 for (pid, c) in piece where FactTable.share(of: pid, among: shares) == i {
-                    share[pid, default: Contribution(cell: c.cell)].absorb(c)
+                    share.modify(pid, default: Contribution(cell: c.cell)) { $0.absorb(c) }
                 }
             }
             table.put(i, share)
@@ -166,7 +166,7 @@ final class FactsCache: @unchecked Sendable {
         var cells: [IndicatorCell: IndicatorCounts] = [:]
         let shareCells = ShareBox<[IndicatorCell: IndicatorCounts]>(Array(repeating: [:], count: shares))
         DispatchQueue.concurrentPerform(iterations: shares) { i in shareCells.put(i, facts.cells(share: i)) }
-        for part in shareCells.takeAll() { for (cell, counts) in part { cells[cell, default: IndicatorCounts()] += counts } }
+        for part in shareCells.takeAll() { for (cell, counts) in part { cells.modify(cell, default: IndicatorCounts()) { $0 += counts } } }
         clock += 1
         keep(key, Entry(seq: seq, facts: facts, cells: cells, used: clock))
         primes += 1
@@ -250,7 +250,7 @@ struct FactTable {
     /// The sums by cell of share `i`'s contributions.
     func cells(share i: Int) -> [IndicatorCell: IndicatorCounts] {
         var cells: [IndicatorCell: IndicatorCounts] = [:]
-        for (pid, fact) in shares[i] { cells[fact.cell, default: IndicatorCounts()].add(fact, participant: pid) }
+        for (pid, fact) in shares[i] { cells.modify(fact.cell, default: IndicatorCounts()) { $0.add(fact, participant: pid) } }
         return cells
     }
 }

@@ -109,7 +109,7 @@ struct IndicatorQuery {
         }
         var cells: [IndicatorCell: IndicatorCounts] = [:]
         for (pid, c) in try contributions(db, args, only: nil) {
-            cells[c.cell, default: IndicatorCounts()].add(c, participant: pid, detail: detail)
+            cells.modify(c.cell, default: IndicatorCounts()) { $0.add(c, participant: pid, detail: detail) }
         }
         return cells
     }
@@ -152,7 +152,7 @@ struct IndicatorQuery {
             let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: statementArguments)
             while let row = try rows.next() {
                 let pid: Int64 = row[0]
-                body(row, &out[pid, default: Contribution(cell: IndicatorCell(referentId: row[1], operationId: row[2]))])
+                out.modify(pid, default: Contribution(cell: IndicatorCell(referentId: row[1], operationId: row[2]))) { body(row, &$0) }
             }
         }
         let scoped = PathwaySQL.ownerOf("x", referent: scope.needsReferent)
