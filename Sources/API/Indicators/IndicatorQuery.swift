@@ -33,9 +33,6 @@ struct IndicatorQuery {
         args["to"] = period.to.description
         args["min_interviews"] = settings.minInterviewsPerMonth
         for (k, v) in PathwaySQL.cutoffs(on: period.to, settings: settings) { args[k] = v }
-        let whole = period.wholeMonthNumbers
-        args["first_month"] = whole.first
-        args["last_month"] = whole.last
         return args
     }
 
@@ -194,35 +191,51 @@ struct IndicatorQuery {
         //
         // Interview compliance counts the months from `firstMonth` to `lastMonth` that hold the
         // minimum of interviews. For a minimum of 1 to 3 and months within the pathway's first 63,
-        // the pathway keeps those months as the bits of a mask (migrations/0010): the statement
-        // answers -1 with the mask and the bits' offset, and the bits are counted here. Otherwise
-        // it counts the rows of `interview_months`.
+        // the pathway keeps those months as the bits of a mask (migrations/0010), and the bits are
+        // counted here. Otherwise the rows of `interview_months` are counted (`compliantMonths`).
+        // The statement answers the pathway's stored months and the minimum as they are, and the
+        // months of the period are worked out here: as SQL, each use of `firstMonth` or
+        // `lastMonth` evaluated its expression again, a quarter of the statement's cost.
         let joinReferent = scope.needsReferent ? "JOIN referents r ON r.id = p.referent_id" : ""
         let pathways = scope.narrowsParticipants || only != nil ? "current_pathways cp" : "current_pathways cp NOT INDEXED"
         let onTo = "(cp.exit_date IS NULL OR cp.exit_date >= :to)"
-        let firstMonth = "max(cp.first_month, :first_month)"
-        let lastMonth = "CASE WHEN cp.exit_date IS NULL THEN :last_month ELSE min(cp.last_month, :last_month) END"
         let minimum = PathwaySQL.minimumInterviews(operation: "o")
+        let whole = period.wholeMonthNumbers
+        /// The months from `first` to `last` with at least `minimum` interviews, from `interview_months`.
+        func compliantMonths(_ pid: Int64, _ first: Int, _ last: Int, _ minimum: Int) throws -> Int32 {
+            try Int32.fetchOne(db.cachedStatement(sql: """
+                SELECT count(*) FROM interview_months WHERE participant_id = ? AND month BETWEEN ? AND ? AND count >= ?
+                """), arguments: [pid, first, last, minimum]) ?? 0
+        }
+        var fallback: Error?
         try each(.pathway, """
-            SELECT p.id, p.referent_id, p.operation_id, \(onTo) AS on_to, max(0, \(lastMonth) - \(firstMonth) + 1) AS months,
-                   CASE WHEN \(lastMonth) < \(firstMonth) THEN 0 WHEN \(minimum) <= 0 THEN \(lastMonth) - \(firstMonth) + 1
-                        WHEN \(minimum) <= 3 AND \(lastMonth) <= cp.first_month + 62 THEN -1
-                        ELSE (SELECT count(*) FROM interview_months im
-                              WHERE im.participant_id = p.id AND im.month BETWEEN \(firstMonth) AND \(lastMonth) AND im.count >= \(minimum)) END AS compliant,
+            SELECT p.id, p.referent_id, p.operation_id, \(onTo) AS on_to, cp.first_month, cp.last_month, \(minimum) AS minimum,
                    CASE WHEN \(onTo) THEN \(PathwaySQL.hasGap) ELSE 0 END AS gap,
-                   CASE \(minimum) WHEN 1 THEN cp.months_1 WHEN 2 THEN cp.months_2 WHEN 3 THEN cp.months_3 ELSE 0 END AS mask,
-                   \(firstMonth) - cp.first_month AS offset
+                   CASE \(minimum) WHEN 1 THEN cp.months_1 WHEN 2 THEN cp.months_2 WHEN 3 THEN cp.months_3 ELSE 0 END AS mask
             FROM \(pathways) JOIN \(PathwaySQL.facts) p ON p.id = cp.participant_id \(joinReferent)
                  LEFT JOIN operations o ON o.id = p.operation_id
             WHERE \(PathwaySQL.overlapsPeriod) AND \(filter("cp.participant_id"))
             """) { row, c in
             c.inPathway = true
             c.onTo = row[3]
-            c.months = row[4]
-            let compliant: Int32 = row[5]
-            c.compliant = compliant >= 0 ? compliant : Self.monthsInMask(row[7], from: row[8], count: Int(c.months))
-            c.gap = row[6]
+            c.gap = row[7]
+            // The whole months in pathway and in the period (the pathway's last is nil while open).
+            let stored: Int = row[4]
+            let first = max(stored, whole.first)
+            let last = (row[5] as Int?).map { min($0, whole.last) } ?? whole.last
+            guard last >= first else { return }
+            let months = last - first + 1
+            let minimum: Int = row[6]
+            c.months = Int32(months)
+            if minimum <= 0 {
+                c.compliant = Int32(months)
+            } else if minimum <= 3 && last <= stored + 62 {
+                c.compliant = Self.monthsInMask(row[8], from: first - stored, count: months)
+            } else {
+                do { c.compliant = try compliantMonths(row[0], first, last, minimum) } catch { fallback = fallback ?? error }
+            }
         }
+        if let fallback { throw fallback }
 
         // Follow-ups in progress on `to` of participants in pathway on `to`, and those with a contact
         // overdue: a range of `follow_ups_ends` (those not ended by `to`), a few thousand rows.
