@@ -185,6 +185,28 @@ struct FactsCacheTests {
         #expect(table[9]?.months == 5 && table[9]?.cell == IndicatorCell(referentId: 2, operationId: 4))
     }
 
+    @Test("slots hold a share's contributions by id: in id order, growing past the ids made, the rest (too large, negative, another share's) beside them")
+    func slots() {
+        func c(_ n: Int32) -> Contribution { var c = Contribution(cell: IndicatorCell(referentId: Int64(n), operationId: nil)); c.entries = n; return c }
+        var share = ContributionSlots(stride: 3, residue: 1, ids: 10)
+        share[7] = c(7); share[1] = c(1); share[4] = c(4)
+        share[40] = c(40)  // past the ids made at first
+        share[Int64(ContributionSlots.maxSlots) * 3 + 1] = c(99)  // past the slots
+        share[-2] = c(-2)  // negative: beside
+        share[5] = c(5)  // of another residue: beside
+        share.modify(4, default: c(0)) { $0.entries += 10 }
+        share.modify(10, default: c(10)) { $0.months = 1 }
+        share[7] = nil
+        var seen: [(Int64, Int32)] = []
+        share.forEach { pid, x in seen.append((pid, x.entries)) }
+        let inSlots = Array(seen.prefix(4))
+        #expect(inSlots.map(\.0) == [1, 4, 10, 40] && inSlots.map(\.1) == [1, 14, 10, 40])
+        #expect(Set(seen.dropFirst(4).map(\.0)) == [Int64(ContributionSlots.maxSlots) * 3 + 1, -2, 5])
+        #expect(share[7] == nil && share[13] == nil && share[1_000_000] == nil && share[5]?.entries == 5)
+        #expect(share.dictionary.count == 7 && share.dictionary[10]?.months == 1)
+        #expect(MemoryLayout<Contribution?>.stride <= 96, "a slot takes no more than the contribution")
+    }
+
     @Test("a participant's kept contribution takes 96 bytes, and its category slots keep each slot apart")
     func contributionSize() {
         // The cache keeps one per participant and period: 100,000 participants, two periods.
@@ -254,9 +276,9 @@ struct FactsCacheTests {
         let query = IndicatorQuery(period: period, scope: .wholeProgramme, settings: Settings(), detail: false, cache: cache)
         let (_, args, key) = query.wholeProgramme
         let pieces = IndicatorQuery.pieces(parts: 2)
-        func piece(_ i: Int) throws -> (seq: Int64, facts: [Int64: Contribution]) {
+        func piece(_ i: Int) throws -> (seq: Int64, facts: ContributionSlots) {
             try t.pool.read { db in
-                (try FactsCache.position(db), try query.contributions(db, args, only: nil, part: pieces[i].part, statements: pieces[i].statements))
+                (try FactsCache.position(db), try query.contributionSlots(db, args, part: pieces[i].part, statements: pieces[i].statements))
             }
         }
         // Share 0 of the pathway statement before the writes (interviews for a participant of each

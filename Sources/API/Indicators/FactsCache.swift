@@ -133,21 +133,21 @@ final class FactsCache: @unchecked Sendable {
     /// computed (false: the period was kept).
     @discardableResult
     func prime(key: String, pieces: Int, shares: Int, width: Int,
-               compute: (Int) throws -> (seq: Int64, facts: [Int64: Contribution])) throws -> Bool {
+               compute: (Int) throws -> (seq: Int64, facts: ContributionSlots)) throws -> Bool {
         precondition(shares >= 1 && shares <= pieces, "the shares are pieces")
         lock.lock()
         defer { lock.unlock() }
         guard entries[key] == nil else { return false }
         // Each slot holds a failure until its piece is computed.
-        let results = ShareBox<Result<(seq: Int64, facts: [Int64: Contribution]), Error>>(
+        let results = ShareBox<Result<(seq: Int64, facts: ContributionSlots), Error>>(
             Array(repeating: .failure(CancellationError()), count: pieces))
         // `width` threads take the pieces in order, each the next one left when it is done.
         let next = PieceCounter()
         DispatchQueue.concurrentPerform(iterations: max(1, min(width, pieces))) { _ in
             while let i = next.take(below: pieces) { results.put(i, Result { try compute(i) }) }
         }
-        // Taken out of `results`, then `done` emptied, so that each share's dictionary has no
-        // other owner than `table` and grows in place below.
+        // Taken out of `results`, then `done` emptied, so that each share's slots have no other
+        // owner than `table` and change in place below.
         var done = try results.takeAll().map { try $0.get() }
         let seq = done.map(\.seq).min() ?? 0
         let others = done[shares...].map(\.facts)
@@ -156,7 +156,8 @@ final class FactsCache: @unchecked Sendable {
         DispatchQueue.concurrentPerform(iterations: shares) { i in
             var share = table.take(i)
             for piece in others {
-                for (pid, c) in piece where FactTable.share(of: pid, among: shares) == i {
+                piece.forEach { pid, c in
+                    guard FactTable.share(of: pid, among: shares) == i else { return }
                     share.modify(pid, default: Contribution(cell: c.cell)) { $0.absorb(c) }
                 }
             }
@@ -226,14 +227,19 @@ private final class ShareBox<Value>: @unchecked Sendable {
 /// when computed at once): the shares of `FactsCache.prime` are filled on threads of their own
 /// and kept as they are, rather than copied into one table by one thread.
 struct FactTable {
-    private var shares: [[Int64: Contribution]]
+    private var shares: [ContributionSlots]
 
-    init(shares: [[Int64: Contribution]]) {
+    init(shares: [ContributionSlots]) {
         precondition(!shares.isEmpty)
+        precondition(shares.indices.allSatisfy { shares[$0].stride == shares.count && shares[$0].residue == $0 }, "share i holds the ids of residue i")
         self.shares = shares
     }
 
-    init(_ facts: [Int64: Contribution]) { shares = [facts] }
+    init(_ facts: [Int64: Contribution]) {
+        var slots = ContributionSlots()
+        for (pid, c) in facts { slots[pid] = c }
+        shares = [slots]
+    }
 
     /// The share that holds `pid`: its id modulo `count`, as SQL's `%` gives it for the
     /// positive ids of a table.
@@ -250,7 +256,91 @@ struct FactTable {
     /// The sums by cell of share `i`'s contributions.
     func cells(share i: Int) -> [IndicatorCell: IndicatorCounts] {
         var cells: [IndicatorCell: IndicatorCounts] = [:]
-        for (pid, fact) in shares[i] { cells.modify(fact.cell, default: IndicatorCounts()) { $0.add(fact, participant: pid) } }
+        shares[i].forEach { pid, fact in cells.modify(fact.cell, default: IndicatorCounts()) { $0.add(fact, participant: pid) } }
         return cells
+    }
+}
+
+/// Where `IndicatorQuery` adds up the participants' contributions: a dictionary, or slots.
+protocol ContributionSink {
+    mutating func modify(_ pid: Int64, default make: @autoclosure () -> Contribution, _ body: (inout Contribution) -> Void)
+}
+
+extension Dictionary: ContributionSink where Key == Int64, Value == Contribution {}
+
+/// Contributions by participant id, for the ids of one residue modulo `stride` (a share of
+/// `FactTable`, or every id with a stride of 1), each in the slot of an array at its id divided
+/// by `stride`.
+///
+/// Why not a dictionary: a first computation fills and merges about 100,000 of them, and a
+/// dictionary hashed each id two or three times and grew by copies (48 M of a first call's
+/// 498 M instructions, docs/PERFORMANCE.md). Ids are a table's rowids, given in order by
+/// SQLite: the array is about as long as the number of participants ever created, 96 bytes
+/// each. An id past `maxSlots` (or negative, or of another residue) is kept in a dictionary
+/// beside it.
+struct ContributionSlots: ContributionSink {
+    let stride: Int
+    let residue: Int
+    private var slots: [Contribution?]
+    private var overflow: [Int64: Contribution] = [:]
+    /// Slots at most (about 100 MiB): past them, ids go to `overflow`.
+    static let maxSlots = 1 << 20
+
+    /// Empty, with slots already made for the ids up to `ids` (the table's largest id: no
+    /// growth while filling).
+    init(stride: Int = 1, residue: Int = 0, ids: Int64 = 0) {
+        precondition(stride >= 1 && (0..<stride).contains(residue))
+        self.stride = stride
+        self.residue = residue
+        slots = Array(repeating: nil, count: min(Self.maxSlots, Int(max(0, ids)) / stride + 1))
+    }
+
+    /// The slot of `pid`, nil when it goes to `overflow`.
+    @inline(__always)
+    private func slot(_ pid: Int64) -> Int? {
+        guard pid >= 0, Int(pid % Int64(stride)) == residue else { return nil }
+        let index = Int(pid) / stride
+        return index < Self.maxSlots ? index : nil
+    }
+
+    /// Makes the slots up to `index` (doubling, not one by one).
+    private mutating func grow(to index: Int) {
+        guard index >= slots.count else { return }
+        slots.append(contentsOf: repeatElement(nil, count: min(Self.maxSlots, max(index + 1, slots.count * 2)) - slots.count))
+    }
+
+    subscript(pid: Int64) -> Contribution? {
+        get {
+            guard let index = slot(pid) else { return overflow[pid] }
+            return index < slots.count ? slots[index] : nil
+        }
+        set {
+            guard let index = slot(pid) else { overflow[pid] = newValue; return }
+            if newValue != nil { grow(to: index) } else if index >= slots.count { return }
+            slots[index] = newValue
+        }
+    }
+
+    @inline(__always)
+    mutating func modify(_ pid: Int64, default make: @autoclosure () -> Contribution, _ body: (inout Contribution) -> Void) {
+        guard let index = slot(pid) else { overflow.modify(pid, default: make(), body); return }
+        grow(to: index)
+        if slots[index] == nil { slots[index] = make() }
+        body(&slots[index]!)
+    }
+
+    /// Each contribution with its participant's id, in id order (then the overflow's).
+    func forEach(_ body: (Int64, Contribution) -> Void) {
+        for index in slots.indices {
+            if let c = slots[index] { body(Int64(index * stride + residue), c) }
+        }
+        for (pid, c) in overflow { body(pid, c) }
+    }
+
+    /// As a dictionary (for the tests).
+    var dictionary: [Int64: Contribution] {
+        var out: [Int64: Contribution] = [:]
+        forEach { out[$0] = $1 }
+        return out
     }
 }

@@ -79,7 +79,7 @@ struct IndicatorQuery {
             let cacheKiB: Int? = pieces[i].statements.contains(.pathway) ? nil : 32_768
             return try readers.scratchRead(cacheKiB: cacheKiB) { db in
                 (try FactsCache.position(db),
-                 try query.contributions(db, args, only: nil, part: pieces[i].part, statements: pieces[i].statements))
+                 try query.contributionSlots(db, args, part: pieces[i].part, statements: pieces[i].statements))
             }
         }
         // The pieces' tables and page caches were freed, most of them inside glibc's heap, which
@@ -126,6 +126,27 @@ struct IndicatorQuery {
     func contributions(_ db: Database, _ args: [String: DatabaseValueConvertible?], only: [Int64]?,
                        part: (index: Int, count: Int)? = nil,
                        statements: Set<Statement> = Set(Statement.allCases)) throws -> [Int64: Contribution] {
+        var out: [Int64: Contribution] = [:]
+        if let only { out.reserveCapacity(only.count) }
+        try collect(db, args, only: only, part: part, statements: statements, into: &out)
+        return out
+    }
+
+    /// The same for everybody (of the scope), in slots (`ContributionSlots`: of the share `part`
+    /// when given), made at once for every id of `participant_facts`: what a full computation
+    /// fills and merges.
+    func contributionSlots(_ db: Database, _ args: [String: DatabaseValueConvertible?],
+                           part: (index: Int, count: Int)? = nil,
+                           statements: Set<Statement> = Set(Statement.allCases)) throws -> ContributionSlots {
+        let ids = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM \(PathwaySQL.facts)")) ?? 0
+        var out = ContributionSlots(stride: part?.count ?? 1, residue: part?.index ?? 0, ids: ids)
+        try collect(db, args, only: nil, part: part, statements: statements, into: &out)
+        return out
+    }
+
+    private func collect<Sink: ContributionSink>(_ db: Database, _ args: [String: DatabaseValueConvertible?], only: [Int64]?,
+                                                 part: (index: Int, count: Int)?, statements: Set<Statement>,
+                                                 into out: inout Sink) throws {
         var arguments = args
         var restriction = ""
         if let only {
@@ -139,8 +160,6 @@ struct IndicatorQuery {
             share = "AND %@ % :parts = :part"
         }
         let statementArguments = StatementArguments(arguments)
-        var out: [Int64: Contribution] = [:]
-        if let only { out.reserveCapacity(only.count) }
         /// Reads `sql` (first columns: participant, referent, operation) into the participants'
         /// contributions, when `statement` is asked for.
         func each(_ statement: Statement, _ sql: @autoclosure () -> String, _ body: (Row, inout Contribution) -> Void) throws {
@@ -270,6 +289,5 @@ struct IndicatorQuery {
             SELECT p.id, p.referent_id, p.operation_id FROM positionings x \(scoped)
             WHERE \(PathwaySQL.positioningPending) AND \(filter("x.participant_id"))
             """) { _, c in c.pendingPositionings += 1 }
-        return out
     }
 }
