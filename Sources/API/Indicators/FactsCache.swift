@@ -86,7 +86,7 @@ final class FactsCache: @unchecked Sendable {
                 return entry.cells
             }
             if let changed = try changes(db, since: entry.seq) {
-                entries[key] = nil  // updated in place, without a copy of the dictionary
+                entries[key] = nil  // updated in place, without a copy of the table
                 let fresh = try compute(changed)
                 for pid in changed {
                     if let old = entry.facts[pid] { entry.cells[old.cell]?.add(old, participant: pid, sign: -1) }
@@ -273,11 +273,11 @@ extension Dictionary: ContributionSink where Key == Int64, Value == Contribution
 /// by `stride`.
 ///
 /// Why not a dictionary: a first computation fills and merges about 100,000 of them, and a
-/// dictionary hashed each id two or three times and grew by copies (48 M of a first call's
-/// 498 M instructions, docs/PERFORMANCE.md). Ids are a table's rowids, given in order by
-/// SQLite: the array is about as long as the number of participants ever created, 96 bytes
-/// each. An id past `maxSlots` (or negative, or of another residue) is kept in a dictionary
-/// beside it.
+/// dictionary hashed each id two or three times and grew by copies (a first call's
+/// instructions went 1,150 → 1,075 M with slots, docs/PERFORMANCE.md). Ids are a table's
+/// rowids, given in order by SQLite: the array is about as long as the number of participants
+/// ever created, 96 bytes each. An id past `maxSlots` (or negative, or of another residue) is
+/// kept in a dictionary beside it.
 struct ContributionSlots: ContributionSink {
     let stride: Int
     let residue: Int
