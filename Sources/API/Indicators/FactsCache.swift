@@ -336,11 +336,4 @@ struct ContributionSlots: ContributionSink {
         }
         for (pid, c) in overflow { body(pid, c) }
     }
-
-    /// As a dictionary (for the tests).
-    var dictionary: [Int64: Contribution] {
-        var out: [Int64: Contribution] = [:]
-        forEach { out[$0] = $1 }
-        return out
-    }
 }
