@@ -236,7 +236,7 @@ struct FactTable {
     }
 
     init(_ facts: [Int64: Contribution]) {
-        var slots = ContributionSlots()
+        var slots = ContributionSlots(ids: facts.keys.max() ?? 0)
         for (pid, c) in facts { slots[pid] = c }
         shares = [slots]
     }
@@ -263,7 +263,7 @@ struct FactTable {
 
 /// Where `IndicatorQuery` adds up the participants' contributions: a dictionary, or slots.
 protocol ContributionSink {
-    mutating func modify(_ pid: Int64, default make: @autoclosure () -> Contribution, _ body: (inout Contribution) -> Void)
+    mutating func modify(_ pid: Int64, default make: @autoclosure () -> Contribution, _ body: (inout Contribution) throws -> Void) rethrows
 }
 
 extension Dictionary: ContributionSink where Key == Int64, Value == Contribution {}
@@ -298,7 +298,7 @@ struct ContributionSlots: ContributionSink {
     /// The slot of `pid`, nil when it goes to `overflow`.
     @inline(__always)
     private func slot(_ pid: Int64) -> Int? {
-        guard pid >= 0, Int(pid % Int64(stride)) == residue else { return nil }
+        guard pid >= 0, FactTable.share(of: pid, among: stride) == residue else { return nil }
         let index = Int(pid) / stride
         return index < Self.maxSlots ? index : nil
     }
@@ -322,11 +322,11 @@ struct ContributionSlots: ContributionSink {
     }
 
     @inline(__always)
-    mutating func modify(_ pid: Int64, default make: @autoclosure () -> Contribution, _ body: (inout Contribution) -> Void) {
-        guard let index = slot(pid) else { overflow.modify(pid, default: make(), body); return }
+    mutating func modify(_ pid: Int64, default make: @autoclosure () -> Contribution, _ body: (inout Contribution) throws -> Void) rethrows {
+        guard let index = slot(pid) else { try overflow.modify(pid, default: make(), body); return }
         grow(to: index)
         if slots[index] == nil { slots[index] = make() }
-        body(&slots[index]!)
+        try body(&slots[index]!)
     }
 
     /// Each contribution with its participant's id, in id order (then the overflow's).

@@ -162,13 +162,13 @@ struct IndicatorQuery {
         let statementArguments = StatementArguments(arguments)
         /// Reads `sql` (first columns: participant, referent, operation) into the participants'
         /// contributions, when `statement` is asked for.
-        func each(_ statement: Statement, _ sql: @autoclosure () -> String, _ body: (Row, inout Contribution) -> Void) throws {
+        func each(_ statement: Statement, _ sql: @autoclosure () -> String, _ body: (Row, inout Contribution) throws -> Void) throws {
             guard statements.contains(statement) else { return }
             let sql = sql()
             let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: statementArguments)
             while let row = try rows.next() {
                 let pid: Int64 = row[0]
-                out.modify(pid, default: Contribution(cell: IndicatorCell(referentId: row[1], operationId: row[2]))) { body(row, &$0) }
+                try out.modify(pid, default: Contribution(cell: IndicatorCell(referentId: row[1], operationId: row[2]))) { try body(row, &$0) }
             }
         }
         let scoped = PathwaySQL.ownerOf("x", referent: scope.needsReferent)
@@ -226,7 +226,6 @@ struct IndicatorQuery {
                 SELECT count(*) FROM interview_months WHERE participant_id = ? AND month BETWEEN ? AND ? AND count >= ?
                 """), arguments: [pid, first, last, minimum]) ?? 0
         }
-        var fallback: Error?
         try each(.pathway, """
             SELECT p.id, p.referent_id, p.operation_id, \(onTo) AS on_to, cp.first_month, cp.last_month, \(minimum) AS minimum,
                    CASE WHEN \(onTo) THEN \(PathwaySQL.hasGap) ELSE 0 END AS gap,
@@ -251,10 +250,9 @@ struct IndicatorQuery {
             } else if minimum <= 3 && last <= stored + 62 {
                 c.compliant = Self.monthsInMask(row[8], from: first - stored, count: months)
             } else {
-                do { c.compliant = try compliantMonths(row[0], first, last, minimum) } catch { fallback = fallback ?? error }
+                c.compliant = try compliantMonths(row[0], first, last, minimum)
             }
         }
-        if let fallback { throw fallback }
 
         // Follow-ups in progress on `to` of participants in pathway on `to`, and those with a contact
         // overdue: a range of `follow_ups_ends` (those not ended by `to`), a few thousand rows.
