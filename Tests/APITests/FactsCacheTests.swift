@@ -207,6 +207,19 @@ struct FactsCacheTests {
         #expect(MemoryLayout<Contribution?>.stride <= 96, "a slot takes no more than the contribution")
     }
 
+    @Test("rows keep one entry per row read, in order, even for the same participant")
+    func rows() {
+        let cell = IndicatorCell(referentId: 3, operationId: nil)
+        var rows = ContributionRows()
+        rows.modify(8, default: Contribution(cell: cell)) { $0.exits[0] += 1 }
+        rows.modify(2, default: Contribution(cell: cell)) { $0.entries = 1 }
+        rows.modify(8, default: Contribution(cell: cell)) { $0.exits[0] += 1; $0.exitedEarlierPathway = true }
+        var seen: [(Int64, Int32, Bool)] = []
+        rows.forEach { pid, c in seen.append((pid, c.exits[0] + c.entries, c.exitedEarlierPathway)) }
+        #expect(rows.count == 3)
+        #expect(seen.map(\.0) == [8, 2, 8] && seen.map(\.1) == [1, 1, 1] && seen.map(\.2) == [false, false, true])
+    }
+
     @Test("a participant's kept contribution takes 96 bytes, and its category slots keep each slot apart")
     func contributionSize() {
         // The cache keeps one per participant and period: 100,000 participants, two periods.
@@ -255,8 +268,13 @@ struct FactsCacheTests {
                 }
                 var sum: [Int64: Contribution] = [:]
                 for piece in pieces {
-                    let part = try query.contributions(db, query.arguments, only: nil, part: piece.part, statements: piece.statements)
-                    sum.merge(part) { a, b in var c = a; c.absorb(b); return c }
+                    // As `FactsCache.prime` gets them: a share's slots, or the rows of the others.
+                    let facts = try query.piece(db, query.arguments, part: piece.part, statements: piece.statements)
+                    switch facts {
+                    case .share(let slots): #expect(piece.part != nil && slots.stride == parts)
+                    case .rows: #expect(piece.part == nil)
+                    }
+                    facts.forEach { pid, c in sum.modify(pid, default: Contribution(cell: c.cell)) { $0.absorb(c) } }
                 }
                 #expect(sum == whole, "\(parts) shares")
             }
@@ -276,9 +294,9 @@ struct FactsCacheTests {
         let query = IndicatorQuery(period: period, scope: .wholeProgramme, settings: Settings(), detail: false, cache: cache)
         let (_, args, key) = query.wholeProgramme
         let pieces = IndicatorQuery.pieces(parts: 2)
-        func piece(_ i: Int) throws -> (seq: Int64, facts: ContributionSlots) {
+        func piece(_ i: Int) throws -> (seq: Int64, facts: PieceFacts) {
             try t.pool.read { db in
-                (try FactsCache.position(db), try query.contributionSlots(db, args, part: pieces[i].part, statements: pieces[i].statements))
+                (try FactsCache.position(db), try query.piece(db, args, part: pieces[i].part, statements: pieces[i].statements))
             }
         }
         // Share 0 of the pathway statement before the writes (interviews for a participant of each

@@ -123,7 +123,7 @@ final class FactsCache: @unchecked Sendable {
     /// returning the journal position and the contributions of piece `i` (some statements for
     /// some participants, `IndicatorQuery.pieces`), each from a read transaction of its own (so
     /// each is exact for its own position). The first `shares` pieces hold the participants
-    /// whose id is their index modulo `shares`; the others anybody. A participant's
+    /// whose id is their index modulo `shares` (`PieceFacts.share`); the others anybody (`.rows`). A participant's
     /// contributions from several pieces add up (`Contribution.absorb`), in the table's share
     /// of their id, each share on a thread of its own. The entry is kept as of the oldest
     /// position: the next `cells` call brings the pieces computed later forward from the journal
@@ -133,13 +133,13 @@ final class FactsCache: @unchecked Sendable {
     /// computed (false: the period was kept).
     @discardableResult
     func prime(key: String, pieces: Int, shares: Int, width: Int,
-               compute: (Int) throws -> (seq: Int64, facts: ContributionSlots)) throws -> Bool {
+               compute: (Int) throws -> (seq: Int64, facts: PieceFacts)) throws -> Bool {
         precondition(shares >= 1 && shares <= pieces, "the shares are pieces")
         lock.lock()
         defer { lock.unlock() }
         guard entries[key] == nil else { return false }
         // Each slot holds a failure until its piece is computed.
-        let results = ShareBox<Result<(seq: Int64, facts: ContributionSlots), Error>>(
+        let results = ShareBox<Result<(seq: Int64, facts: PieceFacts), Error>>(
             Array(repeating: .failure(CancellationError()), count: pieces))
         // `width` threads take the pieces in order, each the next one left when it is done.
         let next = PieceCounter()
@@ -151,7 +151,12 @@ final class FactsCache: @unchecked Sendable {
         var done = try results.takeAll().map { try $0.get() }
         let seq = done.map(\.seq).min() ?? 0
         let others = done[shares...].map(\.facts)
-        let table = ShareBox(done[0..<shares].map(\.facts))
+        let table = ShareBox(try done[0..<shares].enumerated().map { i, piece in
+            guard case .share(let slots) = piece.facts, slots.stride == shares, slots.residue == i else {
+                throw PieceError.notShare(i)
+            }
+            return slots
+        })
         done = []
         DispatchQueue.concurrentPerform(iterations: shares) { i in
             var share = table.take(i)
@@ -197,6 +202,24 @@ final class FactsCache: @unchecked Sendable {
         return Array(ids)
     }
 }
+
+/// What one piece of `FactsCache.prime` computed: the slots of a share of the participants
+/// (the pathway statement, `IndicatorQuery.pieces`), or the rows of statements read for anybody.
+enum PieceFacts {
+    case share(ContributionSlots)
+    case rows(ContributionRows)
+
+    /// Each contribution with its participant's id (a participant may come several times in rows).
+    func forEach(_ body: (Int64, Contribution) -> Void) {
+        switch self {
+        case .share(let slots): slots.forEach(body)
+        case .rows(let rows): rows.forEach(body)
+        }
+    }
+}
+
+/// A piece given to `FactsCache.prime` as share `index` was not the slots of that share.
+enum PieceError: Error { case notShare(Int) }
 
 /// The next piece of `FactsCache.prime` to compute, taken by concurrent threads.
 private final class PieceCounter: @unchecked Sendable {
@@ -272,8 +295,9 @@ extension Dictionary: ContributionSink where Key == Int64, Value == Contribution
 /// `FactTable`, or every id with a stride of 1), each in the slot of an array at its id divided
 /// by `stride`.
 ///
-/// Why not a dictionary: a first computation fills and merges about 100,000 of them, and a
-/// dictionary hashed each id two or three times and grew by copies (a first call's
+/// Why not a dictionary: a first computation fills the shares with the pathway statement (about
+/// 60,000 participants) and merges the other pieces' rows into them, and a dictionary hashed
+/// each id two or three times and grew by copies (a first call's
 /// instructions went 1,150 → 1,075 M with slots, docs/PERFORMANCE.md). Ids are a table's
 /// rowids, given in order by SQLite: the array is about as long as the number of participants
 /// ever created, 96 bytes each. An id past `maxSlots` (or negative, or of another residue) is
@@ -335,5 +359,30 @@ struct ContributionSlots: ContributionSink {
             if let c = slots[index] { body(Int64(index * stride + residue), c) }
         }
         for (pid, c) in overflow { body(pid, c) }
+    }
+}
+
+/// Contributions as a list, one entry per row read: what the pieces of a full computation that
+/// read statements for anybody give (exits, follow-ups, contracts, positionings: from a few
+/// thousand to 25,000 rows each on a PLIE of 100,000). A participant read in several rows comes
+/// in several entries, which add up (`Contribution.absorb`) when merged.
+///
+/// Why not slots: those pieces touch a few of the participants, and slots made for every id
+/// were about 10 MiB each (100,000 ids of 104 bytes), written once and walked whole by the
+/// merge: most of a first call's page faults (docs/PERFORMANCE.md).
+struct ContributionRows: ContributionSink {
+    private var rows: [(pid: Int64, contribution: Contribution)] = []
+
+    var count: Int { rows.count }
+
+    mutating func modify(_ pid: Int64, default make: @autoclosure () -> Contribution, _ body: (inout Contribution) throws -> Void) rethrows {
+        var c = make()
+        try body(&c)
+        rows.append((pid, c))
+    }
+
+    /// Each entry in the order read.
+    func forEach(_ body: (Int64, Contribution) -> Void) {
+        for row in rows { body(row.pid, row.contribution) }
     }
 }

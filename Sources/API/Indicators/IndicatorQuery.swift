@@ -79,7 +79,7 @@ struct IndicatorQuery {
             let cacheKiB: Int? = pieces[i].statements.contains(.pathway) ? nil : 32_768
             return try readers.scratchRead(cacheKiB: cacheKiB) { db in
                 (try FactsCache.position(db),
-                 try query.contributionSlots(db, args, part: pieces[i].part, statements: pieces[i].statements))
+                 try query.piece(db, args, part: pieces[i].part, statements: pieces[i].statements))
             }
         }
         // The pieces' tables and page caches were freed, most of them inside glibc's heap, which
@@ -132,16 +132,22 @@ struct IndicatorQuery {
         return out
     }
 
-    /// The same for everybody (of the scope), in slots (`ContributionSlots`: of the share `part`
-    /// when given), made at once for every id of `participant_facts`: what a full computation
-    /// fills and merges.
-    func contributionSlots(_ db: Database, _ args: [String: DatabaseValueConvertible?],
-                           part: (index: Int, count: Int)? = nil,
-                           statements: Set<Statement> = Set(Statement.allCases)) throws -> ContributionSlots {
+    /// The same for everybody (of the scope), as one piece of a full computation
+    /// (`FactsCache.prime`): for a share `part`, in slots (`ContributionSlots`) made at once for
+    /// every id of `participant_facts` of that share; without one, as the list of rows read
+    /// (`ContributionRows`: those statements touch a few of the participants).
+    func piece(_ db: Database, _ args: [String: DatabaseValueConvertible?],
+               part: (index: Int, count: Int)? = nil,
+               statements: Set<Statement> = Set(Statement.allCases)) throws -> PieceFacts {
+        guard let part else {
+            var rows = ContributionRows()
+            try collect(db, args, only: nil, part: nil, statements: statements, into: &rows)
+            return .rows(rows)
+        }
         let ids = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM \(PathwaySQL.facts)")) ?? 0
-        var out = ContributionSlots(stride: part?.count ?? 1, residue: part?.index ?? 0, ids: ids)
+        var out = ContributionSlots(stride: part.count, residue: part.index, ids: ids)
         try collect(db, args, only: nil, part: part, statements: statements, into: &out)
-        return out
+        return .share(out)
     }
 
     private func collect<Sink: ContributionSink>(_ db: Database, _ args: [String: DatabaseValueConvertible?], only: [Int64]?,
