@@ -123,9 +123,10 @@ final class FactsCache: @unchecked Sendable {
     /// returning the journal position and the contributions of piece `i` (some statements for
     /// some participants, `IndicatorQuery.pieces`), each from a read transaction of its own (so
     /// each is exact for its own position). The first `shares` pieces hold the participants
-    /// whose id is their index modulo `shares` (`PieceFacts.share`); the others anybody (`.rows`). A participant's
-    /// contributions from several pieces add up (`Contribution.absorb`), in the table's share
-    /// of their id, each share on a thread of its own. The entry is kept as of the oldest
+    /// whose id is their index modulo `shares` (`PieceFacts.share`); the others anybody
+    /// (`.rows`). A participant's contributions from several pieces add up
+    /// (`Contribution.absorb`), in the table's share of their id, each share on a thread of its
+    /// own. The entry is kept as of the oldest
     /// position: the next `cells` call brings the pieces computed later forward from the journal
     /// (their participants changed since then are recomputed there, whole), so its answer is
     /// exact for its own snapshot. Why: a full computation is most of a first call's time (0.5 s
