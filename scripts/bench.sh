@@ -30,7 +30,7 @@ if ! command -v wrk > /dev/null; then
 fi
 
 echo "== building (release)"
-swift build -c release --product parcours 2>&1 | tail -1
+swift build -c release --static-swift-stdlib --product parcours 2>&1 | tail -1  # as make release
 bin=$root/.build/release/parcours
 
 work=$(mktemp -d /tmp/parcours-bench.XXXXXX)
