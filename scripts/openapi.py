@@ -499,12 +499,15 @@ PROBLEM_TITLES = {
     404: "Not found, or not visible to the caller", 405: "Method not allowed",
     409: "A rule of the lifecycle forbids it now", 410: "Gone (merged file, purged bytes)",
     412: "Stale If-Match", 413: "Body too large", 415: "Wrong Content-Type", 422: "Invalid fields",
-    500: "Internal error (never leaks internals)", 503: "Database unavailable",
+    500: "Internal error (never leaks internals)",
+    503: "Database unavailable now (disk full, I/O error, busy): the request was not applied; retry after Retry-After",
 }
 RESPONSES = {str(s): {"description": d, "content": {"application/problem+json": {"schema": ref("Problem")}}}
              for s, d in PROBLEM_TITLES.items()}
 RESPONSES["401"]["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}, "required": True}}
 RESPONSES["405"]["headers"] = {"Allow": {"schema": {"type": "string"}, "required": True}}
+RESPONSES["503"]["headers"] = {"Retry-After": {"description": "Seconds to wait before sending the request again.",
+                                               "schema": {"type": "integer", "minimum": 0}}}
 
 ETAG = {"ETag": {"description": "The resource's version; send it back in If-Match.", "required": True,
                  "schema": {"type": "string"}}}
@@ -530,8 +533,8 @@ def json_response(description, schema, headers=None):
 def op(summary, ok, *, public=False, params=(), body_schema=None, body_content=None, problems=(), tag=None):
     """One operation. `ok` maps status codes to responses; `problems` are the problem statuses
     besides those that follow from the shape (401 unless public, 400/413/415/422 with a body,
-    404 with a path parameter, 500 always)."""
-    statuses = set(problems) | {500}
+    404 with a path parameter, 500 and 503 always: any request may meet a full disk)."""
+    statuses = set(problems) | {500, 503}
     if not public:
         statuses |= {401, 403}
     content = body_content

@@ -1,4 +1,5 @@
 import Domain
+import GRDB
 import HTTPServer
 
 /// An error that knows its HTTP answer. Handlers throw these (or the domain's `RuleViolation`
@@ -54,12 +55,39 @@ public enum Problem {
             api = APIError(409, "rule-\(e.rule)-\(e.code.replacingOccurrences(of: "_", with: "-"))", "Forbidden by rule \(e.rule)",
                            e.message, extra: [("rule", .int(e.rule)), ("code", .string(e.code)), ("remedy", .string(e.remedy))])
         case let e as ValidationFailure: api = .invalid(e.errors)
+        case let e as DatabaseError where storageUnavailable(e) != nil:
+            // Logged like a 500 (the administrator must see a full disk), answered as a 503: the
+            // request was not applied, and the same request may succeed later.
+            isInternal = true
+            api = storageUnavailable(e)!
         default:
             isInternal = true
             api = APIError(500, "internal", "Internal server error",
                            "An unexpected error occurred. Quote request id \(requestId) to the administrator.")
         }
         return (render(api, requestId: requestId), isInternal)
+    }
+
+    /// The database could not do it now, for a reason of the machine rather than of the request:
+    /// the disk is full, no memory, the file read-only, an I/O error, or (never expected, the
+    /// writer being the only one) the database locked. A write that fails so is rolled back
+    /// whole (`GroupCommit`: with every write of its group), so the client may send it again;
+    /// `Retry-After` says when. Only an I/O error while committing leaves it uncertain whether
+    /// the commit reached the disk: the detail then says to resend with the same
+    /// `Idempotency-Key`, whose record commits with the write. Any other database error is a 500.
+    static func storageUnavailable(_ error: DatabaseError) -> APIError? {
+        let notStored = "Nothing of this request was stored: send it again later (the administrator is told)."
+        let (detail, seconds): (String, Int)
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED: (detail, seconds) = ("The database is busy. \(notStored)", 1)
+        case .SQLITE_FULL: (detail, seconds) = ("The server's disk is full. \(notStored)", 60)
+        case .SQLITE_NOMEM, .SQLITE_READONLY: (detail, seconds) = ("The server could not use its database. \(notStored)", 60)
+        case .SQLITE_IOERR:
+            (detail, seconds) = ("The server could not read or write its database (an I/O error; the administrator is told). "
+                                 + "A write may or may not have been stored: send it again later with the same Idempotency-Key.", 60)
+        default: return nil
+        }
+        return APIError(503, "storage-unavailable", "Service unavailable", detail, headers: [("Retry-After", String(seconds))])
     }
 
     public static func render(_ e: APIError, requestId: String) -> HTTPResponse {
