@@ -55,15 +55,13 @@ public enum Problem {
             api = APIError(409, "rule-\(e.rule)-\(e.code.replacingOccurrences(of: "_", with: "-"))", "Forbidden by rule \(e.rule)",
                            e.message, extra: [("rule", .int(e.rule)), ("code", .string(e.code)), ("remedy", .string(e.remedy))])
         case let e as ValidationFailure: api = .invalid(e.errors)
-        case let e as DatabaseError where storageUnavailable(e) != nil:
-            // Logged like a 500 (the administrator must see a full disk), answered as a 503: the
-            // request was not applied, and the same request may succeed later.
-            isInternal = true
-            api = storageUnavailable(e)!
         default:
+            // Logged either way (the administrator must see a full disk too). A database that cannot
+            // do it now is a 503: the request was not applied, and the same request may succeed later.
             isInternal = true
-            api = APIError(500, "internal", "Internal server error",
-                           "An unexpected error occurred. Quote request id \(requestId) to the administrator.")
+            api = (error as? DatabaseError).flatMap(storageUnavailable)
+                ?? APIError(500, "internal", "Internal server error",
+                            "An unexpected error occurred. Quote request id \(requestId) to the administrator.")
         }
         return (render(api, requestId: requestId), isInternal)
     }
