@@ -126,12 +126,11 @@ final class FactsCache: @unchecked Sendable {
     /// whose id is their index modulo `shares` (`PieceFacts.share`); the others anybody
     /// (`.rows`). A participant's contributions from several pieces add up
     /// (`Contribution.absorb`), in the table's share of their id, each share on a thread of its
-    /// own. The entry is kept as of the oldest
-    /// position: the next `cells` call brings the pieces computed later forward from the journal
-    /// (their participants changed since then are recomputed there, whole), so its answer is
-    /// exact for its own snapshot. Why: a full computation is most of a first call's time (0.5 s
-    /// on a PLIE of 100,000 participants), and one connection uses one core. Returns whether it
-    /// computed (false: the period was kept).
+    /// own. The entry is kept as of the oldest position: the next `cells` call brings the pieces
+    /// computed later forward from the journal (their participants changed since then are
+    /// recomputed there, whole), so its answer is exact for its own snapshot. Why: a full
+    /// computation is most of a first call's time (0.5 s on a PLIE of 100,000 participants), and
+    /// one connection uses one core. Returns whether it computed (false: the period was kept).
     @discardableResult
     func prime(key: String, pieces: Int, shares: Int, width: Int,
                compute: (Int) throws -> (seq: Int64, facts: PieceFacts)) throws -> Bool {
