@@ -30,7 +30,7 @@ if ! command -v wrk > /dev/null; then
 fi
 
 echo "== building (release)"
-swift build -c release --static-swift-stdlib --product parcours 2>&1 | tail -1  # as make release
+"${MAKE:-make}" --no-print-directory release 2>&1 | tail -1  # the flags of the Makefile's RELEASE_BUILD
 bin=$root/.build/release/parcours
 
 work=$(mktemp -d /tmp/parcours-bench.XXXXXX)

@@ -21,7 +21,7 @@ SLOW=${SLOW_CLIENTS:-50}
 EVERY=${SAMPLE_EVERY:-5}
 
 command -v wrk > /dev/null || { SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo; $SUDO apt-get update -qq && $SUDO apt-get install -y -qq wrk; }
-swift build -c release --static-swift-stdlib --product parcours 2>&1 | tail -1  # as make release
+"${MAKE:-make}" --no-print-directory release 2>&1 | tail -1  # the flags of the Makefile's RELEASE_BUILD
 bin=$root/.build/release/parcours
 
 work=$(mktemp -d /tmp/parcours-soak.XXXXXX)
