@@ -15,10 +15,36 @@ enum ParticipantRecord {
         SELECT p.referent_id, r.structure_id AS structure_id, p.merged_into, p.status, p.status_before_exit
         FROM participants p JOIN referents r ON r.id = p.referent_id WHERE p.id = ?
         """
-    /// The columns the access rule, the ETag and the current exit read in rows of `selectSQL`,
-    /// and those of `accessSQL` (one reader per statement, so each keeps its layout).
+    /// The columns the access rule, the ETag and the current exit read in rows of `selectSQL`.
+    /// (`accessSQL`'s rows are read by position: referent, structure, merged into, status, status before exit.)
     private static let keyColumns = ColumnPositions(["referent_id", "structure_id", "merged_into", "id", "version", "status"])
-    private static let accessColumns = ColumnPositions(["referent_id", "structure_id", "merged_into", "status", "status_before_exit"])
+
+    /// `GET /v1/participants/{id}`'s statement, read by position (`ValueRows`): the renderer's
+    /// columns in its order, then the two the access rule and the ETag add.
+    static let showSQL = """
+        SELECT \(renderer.columns.map { $0 == "structure_id" ? "r.structure_id" : "p.\($0)" }.joined(separator: ", ")), p.merged_into, p.version
+        FROM participants p JOIN referents r ON r.id = p.referent_id WHERE p.id = ?
+        """
+    /// Where `showSQL`'s rows hold what the access rule, the ETag and the current exit read.
+    private static let shown = (
+        referent: renderer.columns.firstIndex(of: "referent_id")!, structure: renderer.columns.firstIndex(of: "structure_id")!,
+        merged: renderer.columns.count, id: renderer.columns.firstIndex(of: "id")!, version: renderer.columns.count + 1,
+        status: renderer.columns.firstIndex(of: "status")!)
+
+    /// The participant as `GET /v1/participants/{id}` shows it (with its current exit) and its
+    /// ETag, if the caller may see it, else 404: `full(_:_:)` of `visible(_:_:_:)`, without
+    /// GRDB's `Row` (the hottest route).
+    static func shown(_ db: Database, _ ctx: RequestContext, _ id: Int64) throws -> (json: JSON, etag: String) {
+        guard let values = try ValueRows.fetchOne(db.cachedStatement(sql: showSQL), arguments: [id]) else {
+            throw APIError.notFound("Participant \(id)")
+        }
+        try checkAccess([values[shown.referent], values[shown.structure], values[shown.merged]], ctx, id)
+        guard let rowId = Int64.fromDatabaseValue(values[shown.id]), let version = Int64.fromDatabaseValue(values[shown.version]) else {
+            preconditionFailure("a participant row without id or version")
+        }
+        let exit = try currentExit(db, id: rowId, status: String.fromDatabaseValue(values[shown.status]))
+        return (renderer.render(values: values, given: exit), etag("p", rowId, version))
+    }
 
     /// The participant if the caller may see it, else 404.
     static func visible(_ db: Database, _ ctx: RequestContext, _ id: Int64) throws -> Row {
@@ -46,10 +72,9 @@ enum ParticipantRecord {
     }
 
     private static func access(_ db: Database, _ ctx: RequestContext, _ id: Int64) throws -> [DatabaseValue] {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: accessSQL), arguments: [id]) else {
+        guard let values = try ValueRows.fetchOne(db.cachedStatement(sql: accessSQL), arguments: [id]) else {
             throw APIError.notFound("Participant \(id)")
         }
-        let values = accessColumns.values(in: row)
         try checkAccess(values, ctx, id)
         return values
     }
@@ -143,11 +168,16 @@ enum ParticipantRecord {
     /// The exit to show on the participant: the pending proposal or the last validated one.
     static func currentExit(_ db: Database, _ row: Row) throws -> JSON {
         let values = keyColumns.values(in: row)
-        let status = String.fromDatabaseValue(values[5])
+        guard let id = Int64.fromDatabaseValue(values[3]) else { return .null }
+        return try currentExit(db, id: id, status: String.fromDatabaseValue(values[5]))
+    }
+
+    /// The same, for participant `id` whose status is `status`.
+    static func currentExit(_ db: Database, id: Int64, status: String?) throws -> JSON {
         guard status == ParticipantStatus.exitProposed.rawValue || status == ParticipantStatus.exited.rawValue else { return .null }
         guard let e = try Row.fetchOne(db.cachedStatement(sql:
             "SELECT id, type, category, date, situation, status FROM exits WHERE participant_id = ? AND status IN ('proposed', 'validated') ORDER BY id DESC LIMIT 1"),
-            arguments: [row["id"] as Int64]) else { return .null }
+            arguments: [id]) else { return .null }
         return .object([("id", .id(e["id"])), ("type", .string(e["type"] as String)), ("category", .string(e["category"] as String)),
                         ("date", .string(e["date"] as String)), ("situation", .string(e["situation"] as String)),
                         ("status", .string(e["status"] as String))])

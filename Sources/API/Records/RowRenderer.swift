@@ -40,6 +40,27 @@ struct RowRenderer: Sendable {
         self.positions = ColumnPositions(fields.map { $0.kind == .given ? "" : $0.key })
     }
 
+    /// The columns the fields come from, in field order (the `given` field has none): a statement
+    /// that selects them in this order, first, can be rendered with `render(values:given:)`.
+    var columns: [String] { fields.filter { $0.kind != .given }.map(\.key) }
+
+    /// The same as `render(_:given:)` from values read by position (`ValueRows`): `values` starts
+    /// with the `columns`, in their order (anything after them is ignored).
+    func render(values: [DatabaseValue], given: JSON = .null) -> JSON {
+        var out: [(String, JSON)] = []
+        out.reserveCapacity(fields.count)
+        var next = 0
+        for field in fields {
+            if field.kind == .given {
+                out.append((field.key, given))
+            } else {
+                out.append((field.key, Self.json(next < values.count ? values[next] : .null, field.kind, given: given)))
+                next += 1
+            }
+        }
+        return .object(out)
+    }
+
     func render(_ row: Row, given: JSON = .null) -> JSON {
         let values = positions.values(in: row)
         var out: [(String, JSON)] = []

@@ -54,6 +54,14 @@ enum InterviewsRoutes {
         }
     }
 
+    /// The list's statement, read by position (`ValueRows`): the renderer's columns in its order.
+    static let listSQL = """
+        SELECT \(renderer.columns.joined(separator: ", ")) FROM interviews
+        WHERE participant_id = ? AND (date, id) > (?, ?) ORDER BY date, id LIMIT ?
+        """
+    private static let listDate = renderer.columns.firstIndex(of: "date")!
+    private static let listId = renderer.columns.firstIndex(of: "id")!
+
     /// Chronological (date, then id), keyset-paginated on that pair: the cursor holds "date|id".
     static func list(_ ctx: RequestContext) throws -> HTTPResponse {
         let participantId = try ctx.id("id", "Participant")
@@ -68,12 +76,10 @@ enum InterviewsRoutes {
         }
         let rows = try ctx.read { db in
             try ParticipantRecord.checkVisible(db, ctx, participantId)
-            return try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT * FROM interviews WHERE participant_id = ? AND (date, id) > (?, ?) ORDER BY date, id LIMIT ?
-                """), arguments: [participantId, afterDate, afterId, page.limit + 1])
+            return try ValueRows.fetchAll(db.cachedStatement(sql: listSQL), arguments: [participantId, afterDate, afterId, page.limit + 1])
         }
-        let (items, next) = page.paginate(rows) { "\($0["date"] as String)|\($0["id"] as Int64)" }
-        return ctx.list(items.map(render), next: next)
+        let (items, next) = page.paginate(rows) { "\(String.fromDatabaseValue($0[listDate]) ?? "")|\(Int64.fromDatabaseValue($0[listId]) ?? 0)" }
+        return ctx.list(items.map { renderer.render(values: $0) }, next: next)
     }
 
     static func show(_ ctx: RequestContext) throws -> HTTPResponse {

@@ -148,8 +148,8 @@ enum ParticipantsRoutes {
     static func show(_ ctx: RequestContext) throws -> HTTPResponse {
         let id = try ctx.id("id", "Participant")
         return try ctx.read { db in
-            let row = try ParticipantRecord.visible(db, ctx, id)
-            return ctx.json(200, try ParticipantRecord.full(db, row), etag: ParticipantRecord.etagOf(row))
+            let (json, etag) = try ParticipantRecord.shown(db, ctx, id)
+            return ctx.json(200, json, etag: etag)
         }
     }
 

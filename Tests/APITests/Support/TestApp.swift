@@ -16,7 +16,8 @@ final class TestApp: @unchecked Sendable {
     let adminToken: String
     var clockSeconds: Double
 
-    init(settings: Settings = Settings(), today: String? = nil) throws {
+    /// With `demo`, the database is filled by the demo generator first, and its admin token is used.
+    init(settings: Settings = Settings(), today: String? = nil, demo: DemoOptions? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("parcours-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         pool = try openDatabase(StorageConfiguration(path: directory.appendingPathComponent("test.sqlite").path, maxReaders: 4))
@@ -27,8 +28,12 @@ final class TestApp: @unchecked Sendable {
         logger.logLevel = .error
         let env = AppEnvironment(pool: pool, settings: settings, clock: Clock(now: { box.seconds }), logger: logger)
         app = Application(env: env)
-        adminToken = try pool.write { db in
-            try TokenStore.create(db, name: "test admin", role: .admin, referentId: nil, structureId: nil, createdBy: nil, at: "2026-01-01T00:00:00.000Z").secret
+        if let demo {
+            adminToken = try DemoGenerator.run(pool: pool, options: demo).adminToken
+        } else {
+            adminToken = try pool.write { db in
+                try TokenStore.create(db, name: "test admin", role: .admin, referentId: nil, structureId: nil, createdBy: nil, at: "2026-01-01T00:00:00.000Z").secret
+            }
         }
         box.seconds = clockSeconds
         self.box = box
