@@ -147,17 +147,25 @@ public final class GroupCommit: @unchecked Sendable {
         var outcomes: [Result<Void, Error>] = []
         do {
             try pool.write { db in
+                // The savepoint's statements, prepared once per writer (GRDB's `inSavepoint`
+                // prepares its SQL again at each call: 5 % of a write's CPU).
+                let begin = try db.cachedStatement(sql: "SAVEPOINT group_write")
+                let release = try db.cachedStatement(sql: "RELEASE SAVEPOINT group_write")
+                let rollback = try db.cachedStatement(sql: "ROLLBACK TRANSACTION TO SAVEPOINT group_write")
                 for ticket in group {
+                    try begin.execute()
                     do {
-                        try db.inSavepoint {
-                            try ticket.body?(db)
-                            return .commit
-                        }
+                        try ticket.body?(db)
+                        try release.execute()
                         outcomes.append(.success(()))
                     } catch {
                         // SQLite ends the whole transaction on some errors (I/O, full disk): the
                         // writes before this one are gone with it, so the group fails as a whole.
                         guard db.isInsideTransaction else { throw error }
+                        // Undo this write alone; the rollback keeps the savepoint, the release
+                        // takes it off the stack.
+                        try rollback.execute()
+                        try release.execute()
                         outcomes.append(.failure(error))
                     }
                 }
