@@ -8,7 +8,7 @@ struct OpenDatabaseTests {
     /// The pragmas every connection must run with, read back from `db`.
     private func pragmas(_ db: Database) throws -> [String: String] {
         var values: [String: String] = [:]
-        for name in ["foreign_keys", "journal_mode", "synchronous", "temp_store", "busy_timeout", "cache_size", "mmap_size"] {
+        for name in ["foreign_keys", "journal_mode", "synchronous", "temp_store", "cache_size", "mmap_size"] {
             values[name] = try String.fetchOne(db, sql: "PRAGMA \(name)")
         }
         return values
@@ -16,8 +16,58 @@ struct OpenDatabaseTests {
 
     private let expected: [String: String] = [
         "foreign_keys": "1", "journal_mode": "wal", "synchronous": "2", "temp_store": "2",
-        "busy_timeout": "2500", "cache_size": "-16384", "mmap_size": "0",
+        "cache_size": "-16384", "mmap_size": "0",
     ]
+
+    @Test("a write waits for a lock another connection holds, and fails with SQLITE_BUSY past busyTimeout")
+    func waitsForLocks() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.file("parcours.sqlite")
+        let pool = try openDatabase(StorageConfiguration(path: path, maxReaders: 2, busyTimeout: 0.5))
+        try pool.write { db in try db.execute(sql: "CREATE TABLE t (x INTEGER) STRICT") }
+        // Another connection (as the checkpointer or the CLI would be) holds the write lock.
+        let other = try DatabaseQueue(path: path)
+        func holdLock(for seconds: Double) -> DispatchSemaphore {
+            let taken = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+            DispatchQueue.global().async {
+                try? other.inDatabase { db in
+                    try db.execute(sql: "BEGIN IMMEDIATE")
+                    taken.signal()
+                    Thread.sleep(forTimeInterval: seconds)
+                    try db.execute(sql: "COMMIT")
+                }
+                done.signal()
+            }
+            taken.wait()
+            return done
+        }
+        // Held 50 ms, well within the 0.5 s: the write waits, then commits.
+        var done = holdLock(for: 0.05)
+        try pool.write { db in try db.execute(sql: "INSERT INTO t VALUES (1)") }
+        done.wait()
+        // Held 2 s, past it: SQLITE_BUSY, and nothing written.
+        done = holdLock(for: 2)
+        #expect {
+            try pool.write { db in try db.execute(sql: "INSERT INTO t VALUES (2)") }
+        } throws: { ($0 as? DatabaseError)?.resultCode == .SQLITE_BUSY }
+        done.wait()
+        #expect(try pool.read { db in try Int.fetchAll(db, sql: "SELECT x FROM t") } == [1])
+    }
+
+    @Test("busyWait tries again every 100 µs for 5 ms, then every millisecond, until the timeout")
+    func busyWaitSchedule() {
+        // 50 short tries (5 ms) and 995 of 1 ms make 1 s: try number 1,044 is the last one allowed.
+        let wait = busyWait(timeout: 1)
+        #expect(wait(0))
+        #expect(wait(1_044))
+        #expect(!wait(1_045))
+        let none = busyWait(timeout: 0)
+        #expect(!none(0))
+        // 2 ms: 20 short tries.
+        let short = busyWait(timeout: 0.002)
+        #expect(short(19))
+        #expect(!short(20))
+    }
 
     @Test("the pragmas are in effect on the writer and on every reader connection")
     func pragmasOnEveryConnection() throws {
