@@ -21,11 +21,13 @@ import GRDB
 /// syncs the database file. Only a busy RESTART is let go: any other error is counted and kept
 /// in `status`, which /metrics shows.
 ///
-/// Each RESTART that succeeds holds the write lock for the length of a sync of the database
-/// file (6–12 ms on the bench machine) and competes with the commits' syncs, so it is tried
-/// only past 8,000 frames (about 32 MB of WAL with 4 KiB pages): on the bench mix, from 2,000 to
-/// 8,000 frames, p99 16.3/16.6/39.0 → 12.1/11.7/15.2 ms in three rounds alternated
-/// (docs/PERFORMANCE.md).
+/// A RESTART holds the write lock while it copies the frames left and syncs the database file
+/// (6–12 ms on the bench machine, up to 65 ms when the disk stalls), even when it then gives up
+/// on a reader, and its sync competes with the commits', so it is tried only past 8,000 frames
+/// (about 32 MB of WAL with 4 KiB pages). On the reference comparison's mix (2,000
+/// participants), from 2,000 to 8,000 frames: p99 16.3/16.6/39.0 → 12.1/11.7/15.2 ms in three
+/// rounds alternated. On the 100k demo database two rounds gave a higher p99 and a lower max
+/// (docs/PERFORMANCE.md, runs U and V): not settled there.
 ///
 /// The writer's automatic checkpoint stays on at a higher threshold, `safetyPages`, in case this
 /// one falls behind (a long read pinning old pages, a stopped timer): the WAL never grows
