@@ -37,15 +37,15 @@ struct RowRenderer: Sendable {
 
     init(_ fields: [(key: String, kind: Kind)]) {
         self.fields = fields
-        self.positions = ColumnPositions(fields.map { $0.kind == .given ? "" : $0.key })
+        self.positions = ColumnPositions(fields.filter { $0.kind != .given }.map(\.key))
     }
 
     /// The columns the fields come from, in field order (the `given` field has none): a statement
     /// that selects them in this order, first, can be rendered with `render(values:given:)`.
     var columns: [String] { fields.filter { $0.kind != .given }.map(\.key) }
 
-    /// The same as `render(_:given:)` from values read by position (`ValueRows`): `values` starts
-    /// with the `columns`, in their order (anything after them is ignored).
+    /// The fields from values read by position (`ValueRows`, or `render(_:given:)`): `values`
+    /// starts with the `columns`, in their order (anything after them is ignored).
     func render(values: [DatabaseValue], given: JSON = .null) -> JSON {
         var out: [(String, JSON)] = []
         out.reserveCapacity(fields.count)
@@ -54,7 +54,7 @@ struct RowRenderer: Sendable {
             if field.kind == .given {
                 out.append((field.key, given))
             } else {
-                out.append((field.key, Self.json(next < values.count ? values[next] : .null, field.kind, given: given)))
+                out.append((field.key, Self.json(next < values.count ? values[next] : .null, field.kind)))
                 next += 1
             }
         }
@@ -62,18 +62,12 @@ struct RowRenderer: Sendable {
     }
 
     func render(_ row: Row, given: JSON = .null) -> JSON {
-        let values = positions.values(in: row)
-        var out: [(String, JSON)] = []
-        out.reserveCapacity(fields.count)
-        for (field, value) in zip(fields, values) {
-            out.append((field.key, Self.json(value, field.kind, given: given)))
-        }
-        return .object(out)
+        render(values: positions.values(in: row), given: given)
     }
 
-    static func json(_ value: DatabaseValue, _ kind: Kind, given: JSON) -> JSON {
+    /// A column's value as its field shows it (never called for the `given` field).
+    static func json(_ value: DatabaseValue, _ kind: Kind) -> JSON {
         switch (kind, value.storage) {
-        case (.given, _): return given
         case (.text, .string(let s)): return .string(s)
         case (.id, .int64(let i)): return .string(String(i))
         case (.int, .int64(let i)): return .int(Int(i))
