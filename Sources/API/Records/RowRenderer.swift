@@ -35,14 +35,15 @@ struct RowRenderer: Sendable {
     let fields: [(key: String, kind: Kind)]
     private let positions: ColumnPositions
 
-    init(_ fields: [(key: String, kind: Kind)]) {
-        self.fields = fields
-        self.positions = ColumnPositions(fields.filter { $0.kind != .given }.map(\.key))
-    }
-
     /// The columns the fields come from, in field order (the `given` field has none): a statement
     /// that selects them in this order, first, can be rendered with `render(values:given:)`.
-    var columns: [String] { fields.filter { $0.kind != .given }.map(\.key) }
+    let columns: [String]
+
+    init(_ fields: [(key: String, kind: Kind)]) {
+        self.fields = fields
+        self.columns = fields.filter { $0.kind != .given }.map(\.key)
+        self.positions = ColumnPositions(columns)
+    }
 
     /// The fields from values read by position (`ValueRows`, or `render(_:given:)`): `values`
     /// starts with the `columns`, in their order (anything after them is ignored).
